@@ -1,0 +1,25 @@
+"""The project's Celery application.
+
+Configuration lives in Django settings under the ``CELERY_`` namespace (see
+``config/settings/base.py``): the broker is Redis when ``REDIS_URL`` is set and kombu's
+filesystem transport otherwise, so that ``make run`` has a real asynchronous worker without
+any server to install.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="config.ping")
+def ping(payload: str = "pong") -> dict[str, str]:
+    """Round-trip probe used by the health check tests and operators."""
+    import socket
+
+    return {"payload": payload, "hostname": socket.gethostname(), "pid": str(os.getpid())}

@@ -1,0 +1,81 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts import permissions as perms
+from accounts.models import Agency, Role, User
+from partners.models import Partner
+
+from .celery_app import app as celery_app
+
+
+def _check_database() -> dict[str, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        return {"status": "error", "vendor": connection.vendor, "error": type(exc).__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _check_broker() -> dict[str, str]:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+            transport = conn.transport_cls
+    except Exception as exc:
+        return {"status": "error", "error": type(exc).__name__}
+    return {"status": "ok", "transport": str(transport)}
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker status, for the compose health checks and for operators."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page; later capabilities fill the dashboards."""
+    user = request.user
+    context: dict = {}
+    if perms.is_administrator(user):
+        template = "home/admin.html"
+        rows = User.objects.filter(is_active=True).values("role").annotate(n=Count("id"))
+        context["users_by_role"] = [
+            (Role(row["role"]).label, row["n"]) for row in rows.order_by("role")
+        ]
+        context["agency_count"] = Agency.objects.active().count()
+    elif perms.is_official(user):
+        template = "home/official.html"
+        context["partner_count"] = Partner.objects.count()
+        context["agency_count"] = Agency.objects.active().count()
+        context["recent_partners"] = Partner.objects.with_related().order_by("-created_at")[:5]
+    elif perms.is_leader(user):
+        template = "home/leader.html"
+        rows = Partner.objects.values("relation_status").annotate(n=Count("id"))
+        context["partners_by_status"] = [
+            (Partner.RelationStatus(row["relation_status"]).label, row["n"])
+            for row in rows.order_by("relation_status")
+        ]
+        context["partner_count"] = Partner.objects.count()
+        context["twinned_count"] = Partner.objects.filter(is_twinned=True).count()
+    else:
+        template = "home/reporter.html"
+        context["colleagues"] = (
+            User.objects.filter(agency_id=user.agency_id, is_active=True).exclude(pk=user.pk)
+            if user.agency_id
+            else User.objects.none()
+        )
+    return render(request, template, context)

@@ -1,0 +1,1 @@
+# Models arrive with the capability issue of this app.
