@@ -1,4 +1,7 @@
-"""Demo agencies and users. Idempotent: a second run finds everything in place and writes nothing."""
+"""Demo agencies and users.
+
+Idempotent: a second run finds everything in place and writes nothing.
+"""
 
 from __future__ import annotations
 
