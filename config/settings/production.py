@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_secret
+from .base import MIDDLEWARE, env, env_secret
 
 DEBUG = False
 SECRET_KEY = env_secret("DJANGO_SECRET_KEY", default="")
@@ -29,6 +29,13 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
+
+# gunicorn serves the collected static files itself (no CDN, no separate web server needed).
+MIDDLEWARE = [
+    MIDDLEWARE[0],  # SecurityMiddleware
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

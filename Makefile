@@ -1,0 +1,93 @@
+# The two ways in: `make run` (a working portal on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MANAGE := $(BIN)/python manage.py
+IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests
+
+# Debian packages the portal needs: gettext (translations), npm (Bootstrap/htmx from the
+# npm registry), fonts-liberation2 (Times-compatible font embedded in PDFs), chromium
+# (browser tests only).
+# Each entry is <what proves it is there>:<Debian package>.
+RUN_PACKAGES := /usr/bin/msgfmt:gettext npm:npm \
+	/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf:fonts-liberation2
+TEST_PACKAGES := $(RUN_PACKAGES) /usr/bin/chromium:chromium
+
+.PHONY: help run test install system-deps system-deps-test migrate demo lint format lock clean
+
+help:
+	@echo "make run   - install, migrate, load demo data, serve http://127.0.0.1:8000 with the worker"
+	@echo "make test  - install and run the whole test suite"
+	@echo "make lint  - ruff and the migrations check"
+	@echo "make lock  - re-resolve requirements*.lock from pyproject.toml"
+
+run: system-deps install migrate demo
+	@echo "Portal: http://127.0.0.1:8000  (Ctrl-C stops the web server, worker and beat)"
+	$(BIN)/honcho --procfile config/Procfile --app-root . start
+
+test: system-deps-test install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed node_modules/.installed locale/vi/LC_MESSAGES/django.mo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.installed: requirements.lock | $(BIN)/uv
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+locale/vi/LC_MESSAGES/django.mo: locale/vi/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(MANAGE) compilemessages $(IGNORE) -v0
+
+# Install the Debian packages that are missing (nothing happens when all are present).
+define apt_install
+	@missing=""; for entry in $(1); do \
+	  probe=$${entry%%:*}; pkg=$${entry#*:}; \
+	  [ -e "$$probe" ] || command -v "$$probe" >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+endef
+
+system-deps:
+	$(call apt_install,$(RUN_PACKAGES))
+
+system-deps-test:
+	$(call apt_install,$(TEST_PACKAGES))
+
+migrate: install
+	$(MANAGE) migrate --noinput -v0
+
+demo: migrate
+	$(MANAGE) load_demo
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: | $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.prod.lock
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,162 @@
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.factories import PASSWORD, AgencyFactory, UserFactory
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def require_service(reachable: bool, what: str) -> None:
+    """Skip when a local service is missing on a developer machine; in CI it must be there."""
+    if not reachable:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is required in CI but is not reachable")
+        pytest.skip(f"{what} is not reachable")
+
+
+@pytest.fixture
+def owner_agency():
+    return AgencyFactory(owner=True)
+
+
+@pytest.fixture
+def agency():
+    return AgencyFactory(name="Sở Văn hóa, Thể thao và Du lịch", short_name="SVHTTDL")
+
+
+@pytest.fixture
+def other_agency():
+    return AgencyFactory(name="Sở Công Thương", short_name="SCT")
+
+
+@pytest.fixture
+def official(owner_agency):
+    return UserFactory(official=True, agency=owner_agency, username="official")
+
+
+@pytest.fixture
+def reporter(agency):
+    return UserFactory(agency=agency, username="reporter")
+
+
+@pytest.fixture
+def other_reporter(other_agency):
+    return UserFactory(agency=other_agency, username="other_reporter")
+
+
+@pytest.fixture
+def leader():
+    return UserFactory(
+        leader=True,
+        username="leader",
+        agency=AgencyFactory(name="Ủy ban nhân dân tỉnh", short_name="UBND"),
+    )
+
+
+@pytest.fixture
+def administrator(owner_agency):
+    return UserFactory(administrator=True, agency=owner_agency, username="admin")
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+def _database_url() -> str:
+    """The URL of the database the tests run on, for worker processes."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict["USER"] or ""
+    auth = f"{user}:{settings_dict['PASSWORD']}@" if settings_dict["PASSWORD"] else f"{user}@"
+    port = settings_dict["PORT"] or 5432
+    return f"postgres://{auth}{settings_dict['HOST'] or '127.0.0.1'}:{port}/{settings_dict['NAME']}"
+
+
+class WorkerProcess:
+    """A real `celery worker` process, consuming its own queue."""
+
+    def __init__(self, env: dict[str, str], queue: str, log: Path) -> None:
+        self.queue = queue
+        self.log = log
+        self._log_file = log.open("w")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config.celery_app",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=INFO",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited:\n{self.log.read_text()}")
+            if " ready." in self.log.read_text():
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"worker not ready:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self._log_file.close()
+
+
+@pytest.fixture
+def celery_worker_process(tmp_path) -> Iterator:
+    """Start real worker processes: ``start(redis_url=None)`` -> (worker, env).
+
+    Without ``redis_url`` the worker uses the embedded filesystem broker in a fresh folder.
+    The worker reads the test database, so tasks see committed test data.
+    """
+    workers: list[WorkerProcess] = []
+
+    def start(redis_url: str | None = None) -> tuple[WorkerProcess, dict[str, str]]:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+        env["PORTAL_VAR_DIR"] = str(tmp_path / "var")
+        env["DATABASE_URL"] = _database_url()
+        env.pop("CELERY_BROKER_URL", None)
+        env.pop("CELERY_RESULT_BACKEND", None)
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        else:
+            env.pop("REDIS_URL", None)
+        queue = f"test-{uuid.uuid4().hex[:8]}"
+        worker = WorkerProcess(env, queue, tmp_path / f"{queue}.log")
+        workers.append(worker)
+        worker.wait_ready()
+        return worker, env
+
+    yield start
+    for worker in workers:
+        worker.stop()
