@@ -24,7 +24,7 @@ help:
 	@echo "make run   - install, migrate, load demo data, serve http://127.0.0.1:8000 with the worker"
 	@echo "make test  - install and run the whole test suite"
 	@echo "make lint  - ruff and the migrations check"
-	@echo "make lock  - re-resolve requirements*.lock from pyproject.toml"
+	@echo "make lock  - re-resolve requirements.lock from pyproject.toml"
 
 run: system-deps install migrate demo
 	@echo "Portal: http://127.0.0.1:8000  (Ctrl-C stops the web server, worker and beat)"
@@ -87,7 +87,6 @@ format: install
 
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -q -o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.prod.lock
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

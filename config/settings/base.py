@@ -176,8 +176,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address: the connection's own, or, behind N reverse proxies that each append
+# to X-Forwarded-For, the entry the outermost proxy saw (never a header a client could forge
+# when no proxy is declared).
+AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if AXES_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # ---------------------------------------------------------------------------
 # Language, time, formats: Vietnamese first, dd/mm/yyyy, Asia/Ho_Chi_Minh.

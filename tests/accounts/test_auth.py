@@ -138,3 +138,51 @@ def test_admin_is_for_administrators_only(client, official, administrator):
     assert client.get("/admin/")["Location"].startswith("/admin/login/")
     client.force_login(administrator)
     assert client.get("/admin/").status_code == 200
+
+
+def test_lockout_behind_a_proxy_uses_the_forwarded_address(client, official, password, settings):
+    # What AXES_PROXY_COUNT=1 configures (config/settings/base.py).
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    proxy = "172.18.0.5"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "official", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": "official", "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    assert locked.status_code == 429
+    # The same user from another office, through the same proxy, is not locked out.
+    other_office = client.post(
+        LOGIN,
+        {"username": "official", "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.20",
+    )
+    assert other_office.status_code == 302
+
+
+def test_without_a_declared_proxy_a_forged_header_does_not_escape_lockout(
+    client, official, password
+):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "official", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    forged = client.post(
+        LOGIN,
+        {"username": "official", "password": password},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert forged.status_code == 429
