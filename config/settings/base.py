@@ -179,10 +179,10 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # The client address: the connection's own, or, behind N reverse proxies that each append
 # to X-Forwarded-For, the entry the outermost proxy saw (never a header a client could forge
 # when no proxy is declared).
-AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-if AXES_PROXY_COUNT:
+PORTAL_PROXY_COUNT = env.int("PORTAL_PROXY_COUNT", default=0)
+if PORTAL_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_COUNT = AXES_PROXY_COUNT - 1
+    AXES_IPWARE_PROXY_COUNT = PORTAL_PROXY_COUNT - 1
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 

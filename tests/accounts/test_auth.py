@@ -141,7 +141,7 @@ def test_admin_is_for_administrators_only(client, official, administrator):
 
 
 def test_lockout_behind_a_proxy_uses_the_forwarded_address(client, official, password, settings):
-    # What AXES_PROXY_COUNT=1 configures (config/settings/base.py).
+    # What PORTAL_PROXY_COUNT=1 configures (config/settings/base.py).
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     settings.AXES_IPWARE_PROXY_COUNT = 0
     proxy = "172.18.0.5"
