@@ -160,3 +160,12 @@ def celery_worker_process(tmp_path) -> Iterator:
     yield start
     for worker in workers:
         worker.stop()
+
+
+def pytest_report_header(config) -> list[str]:
+    from django.conf import settings
+
+    return [
+        f"database: {settings.DATABASES['default']['ENGINE']}",
+        f"celery broker: {settings.CELERY_BROKER_URL.split('@')[-1]}",
+    ]
