@@ -144,3 +144,20 @@ class User(AbstractUser):
         # Only administrators reach the Django admin.
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
+
+
+class DigestLog(models.Model):
+    """One row per user and day a digest was sent: at most one digest per person per day."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="digests")
+    sent_on = models.DateField()
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="digest_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on:%d/%m/%Y}"

@@ -1,1 +1,576 @@
-# Models arrive with the capability issue of this app.
+"""The agreements registry: agreements, their events and legal notices, outputs, reviews, files.
+
+Law on International Agreements 2020 and Decree 64/2021/NĐ-CP: what an agreement states, who
+signs it, and the 15-day reports after signing and after any change.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.text import fold
+from reports.periods import Period, PeriodKind
+
+NOTICE_DAYS = 15  # Decree 64/2021, art. 7 and 8: report within 15 days.
+
+
+class FieldOfCooperation(models.Model):
+    """A managed list of cooperation fields (education, tourism, agriculture…)."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    name_en = models.CharField(_("English name"), max_length=150, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("field of cooperation")
+        verbose_name_plural = _("fields of cooperation")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EvaluationCriterion(models.Model):
+    """One criterion of the evaluation set that Sở Ngoại vụ maintains."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    max_score = models.PositiveSmallIntegerField(_("maximum score"), default=5)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1), name="criterion_max_score_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Officials, leaders and administrators see everything; an agency reporter sees the
+        agreements their agency leads or coordinates, and the public ones."""
+        from accounts import permissions as perms
+
+        if perms.is_official(user) or perms.is_leader(user) or perms.is_administrator(user):
+            return self
+        if not user.is_authenticated or not user.agency_id:
+            return self.none()
+        coordinated = Agreement.coordinating_agencies.through.objects.filter(
+            agreement_id=OuterRef("pk"), agency_id=user.agency_id
+        )
+        return self.filter(
+            Q(is_public=True) | Q(lead_agency_id=user.agency_id) | Exists(coordinated)
+        )
+
+    def in_force(self) -> AgreementQuerySet:
+        return self.filter(state=Agreement.State.IN_FORCE)
+
+    def signed_between(self, start: date, end: date) -> AgreementQuerySet:
+        return self.filter(signed_on__range=(start, end))
+
+    def expiring(self, today: date, within: int) -> AgreementQuerySet:
+        return self.in_force().filter(end_on__gte=today, end_on__lte=today + timedelta(days=within))
+
+    def reviewed_in(self, period: Period) -> AgreementQuerySet:
+        return self.filter(
+            Exists(
+                Review.objects.filter(
+                    agreement_id=OuterRef("pk"), period_year=period.year, period_kind=period.kind
+                )
+            )
+        )
+
+    def not_reviewed_in(self, period: Period) -> AgreementQuerySet:
+        return self.exclude(
+            Exists(
+                Review.objects.filter(
+                    agreement_id=OuterRef("pk"), period_year=period.year, period_kind=period.kind
+                )
+            )
+        )
+
+    def stale(self, today: date, months: int = 12) -> AgreementQuerySet:
+        """In force, with neither an edit nor a review for ``months`` months."""
+        cutoff = today - timedelta(days=round(months * 30.44))
+        recent_review = Review.objects.filter(agreement_id=OuterRef("pk"), reviewed_on__gte=cutoff)
+        return self.in_force().filter(updated_at__date__lt=cutoff).exclude(Exists(recent_review))
+
+    def search(self, query: str) -> AgreementQuerySet:
+        words = fold(query).split()
+        qs = self
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+    def for_list(self) -> AgreementQuerySet:
+        return self.select_related("lead_agency").prefetch_related("partners")
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", _("Agreement (thỏa thuận)")
+        MOU = "mou", _("Memorandum of understanding")
+        MINUTES = "minutes", _("Minutes of agreement")
+        EXCHANGE_MINUTES = "exchange_minutes", _("Minutes of exchange")
+        LETTER_OF_INTENT = "letter_of_intent", _("Letter of intent")
+        STATEMENT = "statement", _("Statement / communiqué")
+        PROGRAMME = "programme", _("Cooperation programme")
+        PLAN = "plan", _("Cooperation plan")
+        PROJECT = "project", _("Cooperation project")
+
+    class SigningLevel(models.TextChoices):
+        PROVINCE = "province", _("Province (People's Council / People's Committee)")
+        DEPARTMENT = "department", _("Provincial department")
+        COMMUNE = "commune", _("Border commune")
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONSULTATION = "consultation", _("In consultation")
+        APPROVED = "approved", _("Approved for signing")
+        SIGNED = "signed", _("Signed")
+        IN_FORCE = "in_force", _("In force")
+        SUSPENDED = "suspended", _("Suspended")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=64, blank=True)
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
+    partners = models.ManyToManyField(
+        "partners.Partner", verbose_name=_("partners"), related_name="agreements"
+    )
+    signing_level = models.CharField(
+        _("signing level"), max_length=16, choices=SigningLevel.choices
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PROPOSED, db_index=True
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_place = models.CharField(_("place of signing"), max_length=200, blank=True)
+    languages = models.CharField(
+        _("languages"), max_length=200, blank=True, help_text=_("e.g. Vietnamese, Lao")
+    )
+    signer_vn_name = models.CharField(_("Vietnamese signer"), max_length=200, blank=True)
+    signer_vn_title = models.CharField(_("Vietnamese signer's title"), max_length=200, blank=True)
+    signer_partner_name = models.CharField(_("partner's signer"), max_length=200, blank=True)
+    signer_partner_title = models.CharField(
+        _("partner's signer's title"), max_length=200, blank=True
+    )
+    effective_on = models.DateField(_("entry into force"), null=True, blank=True)
+    end_on = models.DateField(_("end date"), null=True, blank=True)
+    term_text = models.CharField(
+        _("term"), max_length=200, blank=True, help_text=_("e.g. 5 years, renewed automatically")
+    )
+    auto_renewal = models.BooleanField(_("renewed automatically"), default=False)
+    fields = models.ManyToManyField(
+        FieldOfCooperation, verbose_name=_("fields of cooperation"), blank=True
+    )
+    lead_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("lead agency"),
+        on_delete=models.PROTECT,
+        related_name="led_agreements",
+    )
+    coordinating_agencies = models.ManyToManyField(
+        "accounts.Agency",
+        verbose_name=_("coordinating agencies"),
+        related_name="coordinated_agreements",
+        blank=True,
+    )
+    objectives = models.TextField(_("objectives"))
+    evaluation_mechanism = models.TextField(
+        _("evaluation mechanism"),
+        blank=True,
+        help_text=_("How and how often the results are monitored and evaluated."),
+    )
+    is_public = models.BooleanField(
+        _("public"),
+        default=True,
+        help_text=_("Internal agreements are visible only to the agencies involved."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[partners, fields, coordinating_agencies])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="agreement_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(end_on__gte=models.F("effective_on")),
+                name="agreement_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "end_on"], name="agreement_state_end_idx"),
+            models.Index(fields=["lead_agency", "state"], name="agreement_lead_state_idx"),
+            models.Index(fields=["signed_on"], name="agreement_signed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} · {self.title_vi}" if self.number else self.title_vi
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+    @property
+    def is_signed(self) -> bool:
+        return self.state in {
+            self.State.SIGNED,
+            self.State.IN_FORCE,
+            self.State.SUSPENDED,
+            self.State.EXPIRED,
+            self.State.TERMINATED,
+        }
+
+    def days_to_end(self, today: date) -> int | None:
+        return (self.end_on - today).days if self.end_on else None
+
+    def build_search_text(self, partner_names: list[str]) -> str:
+        return fold(" ".join([self.number, self.title_vi, self.title_en, *partner_names]))
+
+
+class AgreementEvent(models.Model):
+    """A dated step in an agreement's life: a state change or an event on a signed agreement."""
+
+    class Kind(models.TextChoices):
+        CONSULTATION = "consultation", _("Sent for consultation")
+        APPROVAL = "approval", _("Approved by the Chairman")
+        SIGNING = "signing", _("Signed")
+        ENTRY_INTO_FORCE = "entry_into_force", _("Entered into force")
+        AMENDMENT = "amendment", _("Amended")
+        EXTENSION = "extension", _("Extended")
+        SUSPENSION = "suspension", _("Suspended")
+        RESUMPTION = "resumption", _("Resumed")
+        TERMINATION = "termination", _("Terminated")
+        WITHDRAWAL = "withdrawal", _("Withdrawn")
+        EXPIRY = "expiry", _("Expired")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    occurred_on = models.DateField(_("date (takes effect)"))
+    decision_number = models.CharField(_("document number"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    new_end_on = models.DateField(_("new end date"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement event")
+        verbose_name_plural = _("agreement events")
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on:%d/%m/%Y}"
+
+
+class LegalNoticeQuerySet(models.QuerySet):
+    def pending(self) -> LegalNoticeQuerySet:
+        return self.filter(done_on__isnull=True)
+
+    def overdue(self, today: date) -> LegalNoticeQuerySet:
+        return self.pending().filter(due_on__lt=today)
+
+
+class LegalNotice(models.Model):
+    """The report the law requires within 15 days of signing or of a change taking effect."""
+
+    class Kind(models.TextChoices):
+        SIGNING_REPORT = (
+            "signing_report",
+            _(
+                "Report on signing to the Chairman of the People's Committee (copy to the Department of Foreign Affairs)"
+            ),
+        )
+        CHANGE_NOTICE = (
+            "change_notice",
+            _("Notice of amendment, extension, suspension or termination"),
+        )
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
+    event = models.OneToOneField(
+        AgreementEvent, on_delete=models.CASCADE, related_name="notice", null=True
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("sent on"), null=True, blank=True)
+    reference = models.CharField(_("document number"), max_length=100, blank=True)
+
+    history = HistoricalRecords()
+    objects = LegalNoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("legal notice")
+        verbose_name_plural = _("legal notices")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["done_on", "due_on"], name="notice_pending_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.due_on:%d/%m/%Y})"
+
+    def status(self, today: date) -> str:
+        if self.done_on:
+            return "done"
+        return "overdue" if self.due_on < today else "due"
+
+
+class OutputQuerySet(models.QuerySet):
+    def past_due(self, today: date) -> OutputQuerySet:
+        return self.filter(due_on__lt=today).exclude(
+            status__in=[Output.Status.ACHIEVED, Output.Status.CANCELLED]
+        )
+
+
+class Output(models.Model):
+    """A deliverable of an agreement (sản phẩm đầu ra) and its progress."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        DELAYED = "delayed", _("Delayed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="outputs")
+    description = models.CharField(_("output"), max_length=500)
+    indicator = models.CharField(_("indicator"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    responsible_agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="outputs",
+    )
+    current_value = models.DecimalField(
+        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    progress_note = models.TextField(_("progress note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = OutputQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_value__gte=0),
+                name="output_target_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(current_value__isnull=True) | Q(current_value__gte=0),
+                name="output_current_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["responsible_agency", "due_on"], name="output_agency_due_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return f"{self.agreement.get_absolute_url()}#output-{self.pk}"
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.target_value or self.current_value is None:
+            return None
+        return min(100, round(100 * self.current_value / self.target_value))
+
+
+class Review(models.Model):
+    """The periodic review (theo dõi, đánh giá định kỳ) of one agreement for one period."""
+
+    class Overall(models.TextChoices):
+        MET = "met", _("Objectives met")
+        ON_TRACK = "on_track", _("On track")
+        CONSTRAINED = "constrained", _("Constrained")
+        NO_PROGRESS = "no_progress", _("No progress")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    period_year = models.PositiveSmallIntegerField(_("year"))
+    period_kind = models.CharField(_("period"), max_length=16, choices=PeriodKind.choices)
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("reviewing agency"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    overall = models.CharField(_("overall status"), max_length=16, choices=Overall.choices)
+    achievements = models.TextField(_("what was done"))
+    difficulties = models.TextField(_("difficulties"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-period_year", "-period_kind", "-reviewed_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "period_year", "period_kind"], name="review_one_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period_year", "period_kind"], name="review_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_year, self.period_kind)
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(EvaluationCriterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("score"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="review_score_once")
+        ]
+
+
+class ReviewOutputValue(models.Model):
+    """An output's value and status as they stood when the review was recorded."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="output_values")
+    output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="review_values")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
+    status = models.CharField(max_length=16, choices=Output.Status.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "output"], name="review_output_once")
+        ]
+
+
+def agreement_file_path(instance: AgreementDocument, filename: str) -> str:
+    return f"agreements/{instance.agreement_id}/{filename}"
+
+
+class AgreementDocument(models.Model):
+    """A signed text or scan. Stored under MEDIA_ROOT (outside the web root) and served only
+    through the permission-checked download view."""
+
+    class Kind(models.TextChoices):
+        SIGNED_TEXT = "signed_text", _("Signed text")
+        SCAN = "scan", _("Scan")
+        ANNEX = "annex", _("Annex")
+        OTHER = "other", _("Other")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.SIGNED_TEXT
+    )
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=agreement_file_path, max_length=500)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:document_download", args=[self.agreement_id, self.pk])
+
+
+class DossierJob(models.Model):
+    """A request for an agreement's dossier (zip: summary PDF, signed files, history).
+
+    The row is the source of truth: the Celery task re-reads it, so a retried or duplicated
+    task finds the job already done and does nothing.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="dossier_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="dossiers/", blank=True, max_length=500)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="dossier_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.get_status_display()}"

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from accounts.text import fold, nfc
+
 
 class PartnerQuerySet(models.QuerySet):
     def localities(self) -> "PartnerQuerySet":
@@ -11,6 +13,12 @@ class PartnerQuerySet(models.QuerySet):
 
     def with_related(self) -> "PartnerQuerySet":
         return self.select_related("parent")
+
+    def search(self, query: str) -> "PartnerQuerySet":
+        qs = self
+        for word in fold(query).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
 
 
 class Partner(models.Model):
@@ -65,6 +73,7 @@ class Partner(models.Model):
     is_twinned = models.BooleanField(_("twinning (sister relation)"), default=False)
     contacts = models.TextField(_("contacts"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -90,3 +99,11 @@ class Partner(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("partners:detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_vi = nfc(self.name_vi)
+        self.name_native = nfc(self.name_native)
+        self.search_text = fold(f"{self.name_vi} {self.name_native} {self.abbreviation}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)

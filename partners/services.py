@@ -1,0 +1,51 @@
+"""Writes to the partner register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.errors import DomainError
+
+from .models import Partner
+
+
+def _check(partner: Partner) -> None:
+    if partner.parent_id and partner.parent_id == partner.pk:
+        raise DomainError({"parent": _("A partner cannot be part of itself.")})
+    ancestor = partner.parent
+    while ancestor is not None:
+        if ancestor.pk == partner.pk:
+            raise DomainError({"parent": _("This parent would make a loop.")})
+        ancestor = ancestor.parent
+    duplicate = Partner.objects.filter(name_vi__iexact=partner.name_vi, country=partner.country)
+    if duplicate.exclude(pk=partner.pk).exists():
+        raise DomainError(
+            {"name_vi": _("A partner with this name already exists in this country.")}
+        )
+
+
+@transaction.atomic
+def partner_create(*, user, data: dict[str, Any]) -> Partner:
+    partner = Partner(**data)
+    _check(partner)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, user, data: dict[str, Any]) -> Partner:
+    for name, value in data.items():
+        setattr(partner, name, value)
+    _check(partner)
+    partner.full_clean()
+    partner.save()
+    # Agreements are found by their partners' names too.
+    from agreements.services import _refresh_search_text
+
+    for agreement in partner.agreements.all():
+        _refresh_search_text(agreement)
+    return partner
