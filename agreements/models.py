@@ -310,12 +310,7 @@ class LegalNotice(models.Model):
     """The report the law requires within 15 days of signing or of a change taking effect."""
 
     class Kind(models.TextChoices):
-        SIGNING_REPORT = (
-            "signing_report",
-            _(
-                "Report on signing to the Chairman of the People's Committee (copy to the Department of Foreign Affairs)"
-            ),
-        )
+        SIGNING_REPORT = "signing_report", _("Report on signing to the Chairman (copy to SNgV)")
         CHANGE_NOTICE = (
             "change_notice",
             _("Notice of amendment, extension, suspension or termination"),
@@ -487,6 +482,9 @@ class ReviewScore(models.Model):
             models.UniqueConstraint(fields=["review", "criterion"], name="review_score_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
 
 class ReviewOutputValue(models.Model):
     """An output's value and status as they stood when the review was recorded."""
@@ -500,6 +498,9 @@ class ReviewOutputValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "output"], name="review_output_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.output}: {self.value}"
 
 
 def agreement_file_path(instance: AgreementDocument, filename: str) -> str:

@@ -97,9 +97,6 @@ class Partner(models.Model):
     def __str__(self) -> str:
         return self.name_vi
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:detail", args=[self.pk])
-
     def save(self, *args, **kwargs) -> None:
         self.name_vi = nfc(self.name_vi)
         self.name_native = nfc(self.name_native)
@@ -107,3 +104,6 @@ class Partner(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:detail", args=[self.pk])
