@@ -33,6 +33,7 @@ def _anyone(user) -> bool:
 ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Home"), "home", "house", _anyone),
     NavEntry(_("Partners"), "partners:list", "globe2", _anyone, "/partners/"),
+    NavEntry(_("Agreements"), "agreements:list", "file-earmark-text", _anyone, "/agreements/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"
     ),

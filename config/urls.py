@@ -7,6 +7,8 @@ from django.views.i18n import set_language
 
 from accounts.forms import LoginForm
 
+from agreements import views as search_views
+
 from . import views
 
 urlpatterns = [
@@ -24,6 +26,9 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("agencies/", include("accounts.urls")),
     path("partners/", include("partners.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("history/", include("accounts.history_urls")),
+    path("search/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
 ]
 

@@ -5,5 +5,7 @@ from . import views
 app_name = "partners"
 urlpatterns = [
     path("", views.PartnerListView.as_view(), name="list"),
+    path("new/", views.PartnerFormView.as_view(), name="create"),
     path("<int:pk>/", views.PartnerDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.PartnerFormView.as_view(), name="update"),
 ]

@@ -1,5 +1,16 @@
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, FormView, ListView
 
+from accounts.errors import DomainError
+from agreements import permissions as agreement_perms
+from agreements.models import Agreement, Review
+from agreements.views import _form_error
+
+from . import services
+from .forms import PartnerForm
 from .models import Partner
 
 
@@ -9,10 +20,22 @@ class PartnerListView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Partner.objects.with_related().order_by("country", "name_vi")
+        queryset = Partner.objects.with_related()
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        if self.query:
+            queryset = queryset.search(self.query)
+        return queryset.order_by("country", "name_vi")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            query=self.query, can_edit=agreement_perms.can_edit_agreement(self.request.user),
+            **kwargs,
+        )
 
 
 class PartnerDetailView(DetailView):
+    """Everything linked to a partner, newest first."""
+
     template_name = "partners/partner_detail.html"
     context_object_name = "partner"
 
@@ -21,5 +44,48 @@ class PartnerDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        visible = Agreement.objects.visible_to(self.request.user).filter(partners=self.object)
         context["children"] = self.object.children.order_by("name_vi")
+        context["agreements"] = visible.select_related("lead_agency").order_by("-signed_on", "-id")
+        context["reviews"] = (
+            Review.objects.filter(agreement__in=visible)
+            .select_related("agreement", "agency")
+            .order_by("-reviewed_on", "-id")[:20]
+        )
+        context["can_edit"] = agreement_perms.can_edit_agreement(self.request.user)
         return context
+
+
+class PartnerFormView(FormView):
+    form_class = PartnerForm
+    template_name = "partners/partner_form.html"
+    partner = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not agreement_perms.can_edit_agreement(request.user):
+            raise PermissionDenied
+        if "pk" in kwargs:
+            self.partner = get_object_or_404(Partner, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.partner}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partner=self.partner, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            if self.partner:
+                partner = services.partner_update(
+                    partner=Partner.objects.get(pk=self.partner.pk),
+                    user=self.request.user,
+                    data=form.cleaned_data,
+                )
+            else:
+                partner = services.partner_create(user=self.request.user, data=form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("The partner has been saved."))
+        return redirect(partner)
