@@ -21,11 +21,12 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
 from accounts.digest import DigestItem
-from reports.periods import current_period
+from reports.periods import Period, current_period
 
 from .models import Agreement, AgreementQuerySet, LegalNotice, Output, OutputQuerySet, Review
 
@@ -75,6 +76,11 @@ class Alert:
     subject: str = ""  # the output's description or the notice's kind, when there is one
     period_label: str = ""
     band: int | None = None  # for EXPIRING: 30, 60 or 90
+    agency: str = ""  # who is to act: the output's responsible agency, else the lead agency
+
+    def __post_init__(self) -> None:
+        if not self.agency:
+            object.__setattr__(self, "agency", self.agreement.lead_agency.name)
 
     @property
     def kind_label(self) -> str:
@@ -173,8 +179,7 @@ def outputs_in_scope(user) -> OutputQuerySet:
         return Output.objects.all()
     if perms.is_reporter(user) and user.agency_id:
         return Output.objects.filter(
-            Q(agreement__lead_agency_id=user.agency_id)
-            | Q(responsible_agency_id=user.agency_id),
+            Q(agreement__lead_agency_id=user.agency_id) | Q(responsible_agency_id=user.agency_id),
             agreement__in=Agreement.objects.visible_to(user),
         )
     return Output.objects.none()
@@ -215,16 +220,19 @@ def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
     period = current_period(today)
     previous = period.previous()
 
-    def reviewed(p) -> Exists:
-        return Exists(
-            Review.objects.filter(agreement_id=OuterRef("pk"), period_year=p.year, period_kind=p.kind)
+    def reviewed(p: Period) -> Exists:
+        reviews = Review.objects.filter(
+            agreement_id=OuterRef("pk"), period_year=p.year, period_kind=p.kind
         )
+        return Exists(reviews)
 
     started = Coalesce("effective_on", "signed_on")
     overdue = Q(reviewed_before=False) & (Q(started__isnull=True) | Q(started__lte=previous.end))
     rows = (
         agreements.in_force()
-        .annotate(reviewed_now=reviewed(period), reviewed_before=reviewed(previous), started=started)
+        .annotate(
+            reviewed_now=reviewed(period), reviewed_before=reviewed(previous), started=started
+        )
         .annotate(is_overdue=models.ExpressionWrapper(overdue, output_field=models.BooleanField()))
         .filter(Q(is_overdue=True) | Q(reviewed_now=False))
         .select_related("lead_agency")
@@ -236,7 +244,7 @@ def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
                 Alert(
                     AlertKind.REVIEW_OVERDUE,
                     agreement,
-                    agreement.get_absolute_url(),
+                    f"{agreement.get_absolute_url()}#reviews",
                     previous.end,
                     today,
                     period_label=previous.label,
@@ -247,7 +255,7 @@ def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
                 Alert(
                     AlertKind.REVIEW_DUE,
                     agreement,
-                    agreement.get_absolute_url(),
+                    f"{agreement.get_absolute_url()}#reviews",
                     period.end,
                     today,
                     period_label=period.label,
@@ -271,6 +279,7 @@ def output_alerts(outputs: OutputQuerySet, today: date) -> list[Alert]:
             output.due_on,
             today,
             subject=output.description,
+            agency=output.responsible_agency.name,
         )
         for output in rows
     ]
@@ -292,7 +301,7 @@ def notice_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
             Alert(
                 kind,
                 notice.agreement,
-                f"{notice.agreement.get_absolute_url()}#notice-{notice.pk}",
+                f"{notice.agreement.get_absolute_url()}#notices",
                 notice.due_on,
                 today,
                 subject=str(notice.get_kind_display()),

@@ -318,7 +318,7 @@ class LegalNotice(models.Model):
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="notices")
     event = models.OneToOneField(
-        AgreementEvent, on_delete=models.CASCADE, related_name="notice", null=True
+        AgreementEvent, on_delete=models.CASCADE, related_name="notice", null=True, blank=True
     )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     due_on = models.DateField(_("due on"))
