@@ -29,6 +29,9 @@ from .models import DigestLog, Role, User
 
 DIGEST_LANGUAGE = "vi"
 DEFAULT_SOURCES: tuple[str, ...] = ("agreements.alerts.digest_items",)
+# An official may have hundreds of reviews due: the e-mail lists the first ones of each section
+# and links to the page with the rest.
+MAX_PER_SECTION = 25
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class DigestItem:
     due_on: date | None = None
     severity: str = "info"  # a Bootstrap contextual name: danger, warning, info, secondary
     order: int = 100  # sections with a lower order come first
+    section_url: str = ""  # a page listing the whole section, linked when it is cut short
 
 
 DigestSource = Callable[[User, date], list[DigestItem]]
@@ -84,10 +88,19 @@ def build_message(user: User, today: date, items: list[DigestItem]) -> EmailMult
         "[%(department)s] Daily reminders for %(date)s: %(count)s items to handle",
         count,
     ) % {"department": department, "date": today.strftime("%d/%m/%Y"), "count": count}
-    sections = [
-        {"title": title, "items": [{"item": i, "link": absolute_url(i.url)} for i in group]}
-        for title, group in groupby(items, key=lambda i: i.section)
-    ]
+    sections = []
+    for title, group in groupby(items, key=lambda i: i.section):
+        group = list(group)
+        shown = group[:MAX_PER_SECTION]
+        sections.append(
+            {
+                "title": title,
+                "count": len(group),
+                "items": [{"item": i, "link": absolute_url(i.url)} for i in shown],
+                "more": len(group) - len(shown),
+                "more_link": absolute_url(group[0].section_url or "/"),
+            }
+        )
     context = {
         "user": user,
         "today": today,

@@ -2,8 +2,10 @@
 
 simple-history writes one historical row per save and one per many-to-many change (each row
 also snapshots the many-to-many sets). A single edit through a service therefore leaves
-several rows a few milliseconds apart: the page groups consecutive rows by the same user with
-the same reason into one entry, and an entry's version is the state after its last row.
+several rows a few milliseconds apart: the page folds the rows written by many-to-many changes
+into the entry of the save just before them (same user, same reason, same field values —
+including ``updated_at``, which every save moves), and an entry's version is the state after
+its last row.
 
 The registry maps a URL slug to a model and its two permission predicates; apps do not need
 to know about this module.
@@ -31,8 +33,8 @@ from simple_history.utils import get_history_manager_for_model, get_m2m_reverse_
 from accounts.errors import DomainError
 
 PER_PAGE = 50
-# Rows of one service call are milliseconds apart; two edits by one person within this window
-# are shown (and restored) as one entry, which is what they amount to anyway.
+# Rows of one service call are milliseconds apart; a many-to-many row later than this after the
+# save is a change of its own.
 GROUP_WINDOW = timedelta(seconds=5)
 
 
@@ -70,29 +72,29 @@ def _logged_in(user, obj) -> bool:
 
 
 def _check_partner(partner) -> None:
-    from partners.services import _check
+    from partners.services import partner_check
 
-    _check(partner)
+    partner_check(partner)
 
 
 def _after_partner_restore(partner) -> None:
     # Agreements are found by their partners' names too.
-    from agreements.services import _refresh_search_text
+    from agreements.services import agreement_refresh_search
 
     for agreement in partner.agreements.all():
-        _refresh_search_text(agreement)
+        agreement_refresh_search(agreement)
 
 
 def _check_agreement(agreement) -> None:
-    from agreements.services import _check_number_free
+    from agreements.services import agreement_check_number_free
 
-    _check_number_free(agreement)
+    agreement_check_number_free(agreement)
 
 
 def _after_agreement_restore(agreement) -> None:
-    from agreements.services import _refresh_search_text
+    from agreements.services import agreement_refresh_search
 
-    _refresh_search_text(agreement)
+    agreement_refresh_search(agreement)
 
 
 def _can_view_output(user, output) -> bool:
@@ -265,7 +267,8 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return {"+": _("Created"), "-": _("Deleted")}.get(self.history_type, _("Changed"))
+        labels = {"+": _("Record created"), "-": _("Record deleted")}
+        return labels.get(self.history_type, _("Record changed"))
 
     @property
     def has_changes(self) -> bool:
@@ -281,13 +284,21 @@ class _Group:
     user_id: int | None
     reason: str
     history_type: str
+    fingerprint: tuple
     before_id: int | None  # the last row before the group: the state the group started from
 
 
+def _fingerprint_fields(model: type[models.Model]) -> list[str]:
+    """Fields that tell a save from a many-to-many change: the ``auto_now`` timestamps that
+    every save moves, or, for a model without one, every tracked field."""
+    stamps = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+    return stamps or [f.attname for f in tracked_fields(model)]
+
+
 def _groups(rows: Iterable[tuple]) -> list[_Group]:
-    """Group chronological rows (history_id, date, user_id, reason, type)."""
+    """Group chronological rows (history_id, date, user_id, reason, type, *fingerprint)."""
     groups: list[_Group] = []
-    for history_id, when, user_id, reason, history_type in rows:
+    for history_id, when, user_id, reason, history_type, *fingerprint in rows:
         reason = reason or ""
         last = groups[-1] if groups else None
         if (
@@ -296,7 +307,8 @@ def _groups(rows: Iterable[tuple]) -> list[_Group]:
             and last.history_type != "-"
             and user_id == last.user_id
             and reason == last.reason
-            and when - last.start <= GROUP_WINDOW
+            and tuple(fingerprint) == last.fingerprint
+            and when - last.end <= GROUP_WINDOW
         ):
             last.last_id, last.end = history_id, when
             continue
@@ -309,6 +321,7 @@ def _groups(rows: Iterable[tuple]) -> list[_Group]:
                 user_id=user_id,
                 reason=reason,
                 history_type=history_type,
+                fingerprint=tuple(fingerprint),
                 before_id=last.last_id if last else None,
             )
         )
@@ -351,7 +364,12 @@ def history_page(*, instance: models.Model, page_number: Any = 1, per_page: int 
     rows = _history_rows(instance).order_by("history_date", "history_id")
     groups = _groups(
         rows.values_list(
-            "history_id", "history_date", "history_user_id", "history_change_reason", "history_type"
+            "history_id",
+            "history_date",
+            "history_user_id",
+            "history_change_reason",
+            "history_type",
+            *_fingerprint_fields(model),
         )
     )
     groups.reverse()

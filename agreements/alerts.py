@@ -20,6 +20,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -361,6 +362,7 @@ def digest_items(user, today: date) -> list[DigestItem]:
     a reporter. Leaders and administrators change nothing and get no agreement reminders."""
     if not (perms.is_official(user) or perms.is_reporter(user)):
         return []
+    page = reverse("agreements:alerts")
     return [
         DigestItem(
             section=alert.kind_label,
@@ -370,6 +372,7 @@ def digest_items(user, today: date) -> list[DigestItem]:
             due_on=alert.on,
             severity=alert.severity,
             order=KIND_ORDER[alert.kind],
+            section_url=f"{page}?kind={alert.kind}",
         )
         for alert in alerts_for(user, today)
     ]

@@ -122,6 +122,8 @@ def load(log: Callable[[str], None]) -> None:
     today = timezone.localdate()
     official = User.objects.filter(role=Role.OFFICIAL).order_by("pk").first()
     agencies = {a.short_name: a for a in Agency.objects.all()}
+    # The owning department is whatever the settings name it.
+    agencies["SNgV"] = Agency.objects.owner().get()
     partners = {p.name_vi: p for p in Partner.objects.all()}
     fields = {f.name: f for f in FieldOfCooperation.objects.all()}
     criteria = list(EvaluationCriterion.objects.filter(is_active=True))

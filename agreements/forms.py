@@ -14,11 +14,16 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 class BootstrapMixin:
-    """Adds Bootstrap classes to every widget."""
+    """Adds Bootstrap classes to every widget; numbers accept the decimal comma."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.localize = True
+                field.widget.is_localized = True
+                field.widget.input_type = "text"
+                field.widget.attrs.setdefault("inputmode", "decimal")
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -283,7 +284,7 @@ class AgreementEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     new_end_on = models.DateField(_("new end date"), null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -365,7 +366,8 @@ class Output(models.Model):
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     target_value = models.DecimalField(
-        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
     responsible_agency = models.ForeignKey(
@@ -375,7 +377,8 @@ class Output(models.Model):
         related_name="outputs",
     )
     current_value = models.DecimalField(
-        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.NOT_STARTED
@@ -435,6 +438,7 @@ class Review(models.Model):
         verbose_name=_("reviewer"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     agency = models.ForeignKey(
@@ -526,7 +530,7 @@ class AgreementDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

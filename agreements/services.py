@@ -93,7 +93,8 @@ def _save(obj, **kwargs) -> None:
     obj.save()
 
 
-def _refresh_search_text(agreement: Agreement) -> None:
+def agreement_refresh_search(agreement: Agreement) -> None:
+    """Recompute the accent-free search text (title, number, partners' names)."""
     names = []
     for partner in agreement.partners.all():
         names += [partner.name_vi, partner.name_native, partner.abbreviation]
@@ -101,7 +102,7 @@ def _refresh_search_text(agreement: Agreement) -> None:
     Agreement.objects.filter(pk=agreement.pk).update(search_text=agreement.search_text)
 
 
-def _check_number_free(agreement: Agreement) -> None:
+def agreement_check_number_free(agreement: Agreement) -> None:
     if agreement.number and (
         Agreement.objects.filter(number=agreement.number).exclude(pk=agreement.pk).exists()
     ):
@@ -126,12 +127,12 @@ def agreement_create(
     agreement = Agreement(**{k: nfc(v) if k in TEXT_FIELDS else v for k, v in data.items()})
     if not partners:
         raise DomainError({"partners": _("Choose at least one partner.")})
-    _check_number_free(agreement)
+    agreement_check_number_free(agreement)
     _save(agreement)
     agreement.partners.set(partners)
     agreement.fields.set(fields)
     agreement.coordinating_agencies.set(coordinating_agencies)
-    _refresh_search_text(agreement)
+    agreement_refresh_search(agreement)
     if agreement.state in {S.SIGNED, S.IN_FORCE} and agreement.signed_on:
         # Registering an agreement that is already signed starts its reporting clock too.
         _open_notice(agreement, None, LegalNotice.Kind.SIGNING_REPORT, agreement.signed_on)
@@ -154,7 +155,7 @@ def agreement_update(
         setattr(agreement, name, nfc(value) if name in TEXT_FIELDS else value)
     if partners is not None and not partners:
         raise DomainError({"partners": _("Choose at least one partner.")})
-    _check_number_free(agreement)
+    agreement_check_number_free(agreement)
     _save(agreement)
     if partners is not None:
         agreement.partners.set(partners)
@@ -162,7 +163,7 @@ def agreement_update(
         agreement.fields.set(fields)
     if coordinating_agencies is not None:
         agreement.coordinating_agencies.set(coordinating_agencies)
-    _refresh_search_text(agreement)
+    agreement_refresh_search(agreement)
     return agreement
 
 

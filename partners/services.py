@@ -12,7 +12,8 @@ from accounts.errors import DomainError
 from .models import Partner
 
 
-def _check(partner: Partner) -> None:
+def partner_check(partner: Partner) -> None:
+    """The rules every partner must satisfy: no loop of parents, no duplicate name."""
     if partner.parent_id and partner.parent_id == partner.pk:
         raise DomainError({"parent": _("A partner cannot be part of itself.")})
     ancestor = partner.parent
@@ -30,7 +31,7 @@ def _check(partner: Partner) -> None:
 @transaction.atomic
 def partner_create(*, user, data: dict[str, Any]) -> Partner:
     partner = Partner(**data)
-    _check(partner)
+    partner_check(partner)
     partner.full_clean()
     partner.save()
     return partner
@@ -40,12 +41,12 @@ def partner_create(*, user, data: dict[str, Any]) -> Partner:
 def partner_update(*, partner: Partner, user, data: dict[str, Any]) -> Partner:
     for name, value in data.items():
         setattr(partner, name, value)
-    _check(partner)
+    partner_check(partner)
     partner.full_clean()
     partner.save()
     # Agreements are found by their partners' names too.
-    from agreements.services import _refresh_search_text
+    from agreements.services import agreement_refresh_search
 
     for agreement in partner.agreements.all():
-        _refresh_search_text(agreement)
+        agreement_refresh_search(agreement)
     return partner

@@ -1,0 +1,21 @@
+"""The dossier task. Kept out of ``tasks.py`` (another module owner); ``tasks.py`` imports it
+so that Celery's autodiscovery registers it."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from .dossier import dossier_build
+
+
+# Named after the module Celery autodiscovers, so the name stays stable wherever it lives.
+@shared_task(
+    bind=True,
+    name="agreements.tasks.build_dossier",
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=5,
+)
+def build_dossier(self, job_id: int) -> None:
+    """Build the dossier of one job (re-read from the database; idempotent)."""
+    dossier_build(job_id=job_id)

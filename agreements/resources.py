@@ -1,0 +1,896 @@
+"""Excel import and export of agreements and their outputs (django-import-export 4).
+
+The column headers are Vietnamese constants, not translations: they are the file format that
+officials fill in, and a file must import the same whatever language the screen is in. Values
+follow the same rule on export (choices by their Vietnamese label, dates dd/mm/yyyy, partners
+by their Vietnamese name) and are read leniently on import (label or code, NFC or NFD, any
+case, real Excel date cells).
+
+An import only creates records. Each row is checked in full before anything is written, and
+the errors are collected per row and column. Agreements and outputs are then written in bulk
+by ``agreements_bulk_create`` / ``outputs_bulk_create`` below, which keep the rules and the
+records of ``services.agreement_create`` / ``services.output_create`` (search text, partners,
+signing-report notice, history with the importing user); going through the services row by
+row costs about 25 queries a row, far too slow for a 10,000-row register.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+from import_export import resources
+from import_export.fields import Field
+from import_export.widgets import Widget
+from simple_history.utils import bulk_create_with_history
+
+from accounts.models import Agency
+from accounts.text import nfc
+from partners.models import Partner
+
+from .models import NOTICE_DAYS, Agreement, FieldOfCooperation, LegalNotice, Output
+
+YES = "Có"
+NO = "Không"
+LIST_SEPARATORS = re.compile(r"[;\n]")
+# Excel (and LibreOffice) treat a cell typed with one of these first characters as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+BATCH_SIZE = 1000
+CHANGE_REASON = "Excel import"
+DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+TRUE_WORDS = {"có", "co", "c", "x", "1", "yes", "y", "true", "đúng", "dung"}
+FALSE_WORDS = {"không", "khong", "k", "0", "no", "n", "false", "sai"}
+
+
+def key(text: Any) -> str:
+    """The form two names are compared in: NFC, case-folded, single spaces."""
+    return nfc(" ".join(nfc(str(text)).casefold().split()))
+
+
+class CellError(str):
+    """An Excel error value (#N/A, #REF!…) read from a cell."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as stripped NFC text; a quote added on export before = + - @ is removed."""
+    if value is None:
+        return ""
+    if isinstance(value, CellError):
+        raise ValueError(_("The cell holds an Excel error (%(error)s).") % {"error": value})
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = nfc(str(value)).strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+        text = text[1:]
+    return text
+
+
+# ---------------------------------------------------------------------------
+# Widgets: one cell <-> one value. ``clean`` raises ValueError with a message for the user.
+# ---------------------------------------------------------------------------
+class ExcelWidget(Widget):
+    required_message = gettext_lazy("A value is required.")
+
+    def __init__(self, *, required: bool = False) -> None:
+        super().__init__(coerce_to_string=False)
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(str(self.required_message))
+            return self.empty()
+        return self.parse(value, text)
+
+    def empty(self) -> Any:
+        return None
+
+    def parse(self, value: Any, text: Any) -> Any:
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value
+
+    def describe(self) -> str:
+        """How to fill the column, for the template's instructions sheet."""
+        return _("Text")
+
+
+class TextWidget(ExcelWidget):
+    def __init__(self, *, required: bool = False, max_length: int | None = None) -> None:
+        super().__init__(required=required)
+        self.max_length = max_length
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            if self.required:
+                raise ValueError(str(self.required_message))
+            return ""
+        if self.max_length and len(text) > self.max_length:
+            raise ValueError(
+                _("At most %(max)s characters (this cell has %(length)s).")
+                % {"max": self.max_length, "length": len(text)}
+            )
+        return text
+
+    def describe(self) -> str:
+        if self.max_length:
+            return _("Text, at most %(max)s characters") % {"max": self.max_length}
+        return _("Text")
+
+
+class DateWidget(ExcelWidget):
+    """dd/mm/yyyy text, or a real Excel date cell."""
+
+    def parse(self, value, text):
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        match = DATE_RE.match(str(text))
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                parsed = date(year, month, day)
+            except ValueError:
+                parsed = None
+            if parsed and 1900 <= parsed.year <= 2100:
+                return parsed
+        raise ValueError(
+            _("“%(value)s” is not a date in the form dd/mm/yyyy.") % {"value": cell_text(value)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d/%m/%Y") if value else ""
+
+    def describe(self) -> str:
+        return _("Date dd/mm/yyyy, e.g. 05/02/2026 (a date cell is accepted too)")
+
+
+class ChoiceWidget(ExcelWidget):
+    """A choice by its Vietnamese label, its English label or its code."""
+
+    def __init__(self, choices: type[models.TextChoices], *, required: bool = False, default=None):
+        super().__init__(required=required)
+        self.choices = choices
+        self.default = default
+        self._map: dict[str, str] | None = None
+
+    def lookup(self) -> dict[str, str]:
+        if self._map is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for language in ("vi", "en"):
+                with translation.override(language):
+                    for member in self.choices:
+                        found[key(member.label)].add(member.value)
+            for member in self.choices:
+                found[key(member.value)] = {member.value}
+            # A label two choices share (a translation slip) only works through the codes.
+            self._map = {
+                name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1
+            }
+        return self._map
+
+    def empty(self):
+        return self.default
+
+    def parse(self, value, text):
+        code = self.lookup().get(key(text))
+        if code is None:
+            raise ValueError(
+                _("“%(value)s” is not a valid value. Use one of: %(choices)s.")
+                % {"value": text, "choices": "; ".join(str(label) for label in self.choices.labels)}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        return str(self.choices(value).label) if value else ""
+
+    def describe(self) -> str:
+        text = _("One of: %(choices)s") % {
+            "choices": "; ".join(str(label) for label in self.choices.labels)
+        }
+        if self.default:
+            text += " " + _("(empty: %(default)s)") % {"default": self.choices(self.default).label}
+        return text
+
+
+class BooleanWidget(ExcelWidget):
+    def __init__(self, *, default: bool = False) -> None:
+        super().__init__()
+        self.default = default
+
+    def empty(self):
+        return self.default
+
+    def parse(self, value, text):
+        if isinstance(value, bool):
+            return value
+        word = key(text)
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValueError(
+            _("“%(value)s” is not “%(yes)s” or “%(no)s”.") % {"value": text, "yes": YES, "no": NO}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return YES if value else NO
+
+    def describe(self) -> str:
+        return _("“%(yes)s” or “%(no)s” (empty: %(default)s)") % {
+            "yes": YES,
+            "no": NO,
+            "default": YES if self.default else NO,
+        }
+
+
+class DecimalWidget(ExcelWidget):
+    """A number ≥ 0 from a number cell, or text in Vietnamese (1.500,5) or English form."""
+
+    def parse(self, value, text):
+        if isinstance(value, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": cell_text(value)})
+        try:
+            if isinstance(value, int | float | Decimal):
+                number = Decimal(str(value))
+            else:
+                number = Decimal(self._normalise(str(text)))
+        except (InvalidOperation, ValueError):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
+        if not number.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": text})
+        if number < 0:
+            raise ValueError(_("The value cannot be negative."))
+        rounded = number.quantize(Decimal("0.01")) if number.as_tuple().exponent < -2 else number
+        # Excel stores doubles: 12.3 may come back as 12.300000000000001.
+        return rounded if abs(number - rounded) < Decimal("1e-9") else number
+
+    @staticmethod
+    def _normalise(text: str) -> str:
+        text = text.replace(" ", "").replace("\u00a0", "")
+        if "," in text and "." in text:
+            thousands, decimal = (".", ",") if text.rfind(",") > text.rfind(".") else (",", ".")
+            return text.replace(thousands, "").replace(decimal, ".")
+        if "," in text:
+            return text.replace(",", ".") if text.count(",") == 1 else text.replace(",", "")
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            return text.replace(".", "")  # Vietnamese thousands: 1.500 is fifteen hundred.
+        return text
+
+    def describe(self) -> str:
+        return _("A number ≥ 0, e.g. 1500 or 12,5")
+
+
+class CountryWidget(ExcelWidget):
+    """A country by ISO code (alpha-2 or alpha-3) or by its Vietnamese or English name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._map: dict[str, str] | None = None
+
+    def lookup(self) -> dict[str, str]:
+        if self._map is None:
+            found: dict[str, set[str]] = defaultdict(set)
+            for language in ("vi", "en"):
+                with translation.override(language):
+                    for code, name in countries:
+                        found[key(name)].add(code)
+            self._map = {
+                name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1
+            }
+        return self._map
+
+    def empty(self):
+        return ""
+
+    def parse(self, value, text):
+        code = self.lookup().get(key(text))
+        if code is None and len(text) in (2, 3):
+            code = countries.alpha2(text) or None
+        if code is None:
+            raise ValueError(
+                _("Unknown country “%(value)s”: give its ISO code (e.g. LA) or its name.")
+                % {"value": text}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        code = str(value)
+        name = str(countries.name(code))
+        # Two countries sharing a name (Iceland and Ireland are both "Ai-len") go out as codes.
+        return name if self.lookup().get(key(name)) == code else code
+
+    def describe(self) -> str:
+        return _("ISO code (e.g. LA, KR, CN) or the country's name in Vietnamese")
+
+
+class LookupWidget(ExcelWidget):
+    """Rows of a table named by one of their names; ``many`` takes a ";"-separated list."""
+
+    unknown_message = gettext_lazy("Unknown value “%(name)s”.")
+
+    def __init__(self, *, required: bool = False, many: bool = False) -> None:
+        super().__init__(required=required)
+        self.many = many
+        self._map: dict[str, list[Any]] | None = None
+
+    # What subclasses provide.
+    def entries(self) -> Iterable[tuple[Any, Iterable[str]]]:
+        raise NotImplementedError
+
+    def display(self, obj) -> str:
+        return str(obj)
+
+    def load(self) -> None:
+        self._map = defaultdict(list)
+        for obj, names in self.entries():
+            self.add(obj, names)
+
+    def add(self, obj, names: Iterable[str]) -> None:
+        if self._map is None:
+            self.load()
+        for name in {key(name) for name in names if name}:
+            self._map[name].append(obj)
+
+    def resolve(self, name: str):
+        if self._map is None:
+            self.load()
+        found = self._map.get(key(name), [])
+        if not found:
+            raise ValueError(str(self.unknown_message) % {"name": name})
+        if len(found) > 1:
+            raise ValueError(
+                _("“%(name)s” matches %(count)s records; it cannot tell which one is meant.")
+                % {"name": name, "count": len(found)}
+            )
+        return found[0]
+
+    def empty(self):
+        return [] if self.many else None
+
+    def parse(self, value, text):
+        if not self.many:
+            return self.resolve(text)
+        names = [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
+        found, problems = [], []
+        for name in names:
+            try:
+                obj = self.resolve(name)
+            except ValueError as error:
+                problems.append(str(error))
+            else:
+                if obj not in found:
+                    found.append(obj)
+        if problems:
+            raise ValueError(" ".join(problems))
+        if not found and self.required:
+            raise ValueError(str(self.required_message))
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        if self.many:
+            return "; ".join(self.display(item) for item in value.all())
+        return self.display(value)
+
+    hint = gettext_lazy("A name")
+
+    def describe(self) -> str:
+        if self.many:
+            return _("%(hint)s; several separated by “;”") % {"hint": self.hint}
+        return str(self.hint)
+
+
+class AgencyWidget(LookupWidget):
+    hint = gettext_lazy("The short name of an agency, e.g. SNgV")
+    unknown_message = gettext_lazy("Unknown agency “%(name)s”: use its short name, e.g. SNgV.")
+
+    def entries(self):
+        for agency in Agency.objects.only("pk", "name", "short_name"):
+            yield agency, (agency.short_name, agency.name)
+
+    def display(self, obj) -> str:
+        return obj.short_name
+
+
+class PartnerWidget(LookupWidget):
+    """Partners by Vietnamese name (or, failing that, their abbreviation, e.g. KOICA)."""
+
+    hint = gettext_lazy("The Vietnamese name of a registered partner")
+
+    unknown_message = gettext_lazy("Unknown partner “%(name)s”.")
+
+    def load(self) -> None:
+        self._map = defaultdict(list)
+        by_abbreviation = defaultdict(list)
+        for partner in Partner.objects.only(
+            "pk", "name_vi", "name_native", "abbreviation", "country"
+        ):
+            self._map[key(partner.name_vi)].append(partner)
+            if partner.abbreviation:
+                by_abbreviation[key(partner.abbreviation)].append(partner)
+        for abbreviation, partners in by_abbreviation.items():
+            self._map.setdefault(abbreviation, partners)
+
+    def display(self, obj) -> str:
+        return obj.name_vi
+
+
+class FieldOfCooperationWidget(LookupWidget):
+    hint = gettext_lazy("A field of cooperation from the managed list")
+    unknown_message = gettext_lazy("Unknown field of cooperation “%(name)s”.")
+
+    def entries(self):
+        for field in FieldOfCooperation.objects.all():
+            yield field, (field.name, field.name_en)
+
+    def display(self, obj) -> str:
+        return obj.name
+
+
+class AgreementWidget(LookupWidget):
+    hint = gettext_lazy("The number of a registered agreement")
+    unknown_message = gettext_lazy("No agreement has the number “%(name)s”.")
+
+    def entries(self):
+        for agreement in Agreement.objects.exclude(number="").only("pk", "number", "title_vi"):
+            yield agreement, (agreement.number,)
+
+    def display(self, obj) -> str:
+        return obj.number
+
+
+class ManyField(Field):
+    """A many-to-many column: the cleaned objects wait on the instance until it is saved."""
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        instance.__dict__.setdefault("_excel_m2m", {})[self.attribute] = self.clean(row, **kwargs)
+
+
+def m2m_values(instance, name: str) -> list:
+    return instance.__dict__.get("_excel_m2m", {}).get(name, [])
+
+
+# ---------------------------------------------------------------------------
+# The shared resource behaviour.
+# ---------------------------------------------------------------------------
+class ExcelResource(resources.ModelResource):
+    """Create-only import with errors per row and column; export with the same columns.
+
+    ``excel_rows`` maps the dataset's row numbers (1, 2, …) to the sheet's row numbers, so that
+    messages point at the row the user sees in Excel.
+    """
+
+    sheet_title: ClassVar[str] = ""
+    file_stem: ClassVar[str] = ""
+    list_url: ClassVar[str] = ""
+    foreign_keys: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *, user=None, excel_rows: list[int] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.user = user
+        self.excel_rows = excel_rows or []
+        self._import_fields: list[Field] | None = None
+        self.row_number = 0
+        self.saved: list[models.Model] = []
+
+    # -- columns ---------------------------------------------------------------------------
+    @classmethod
+    def columns(cls) -> list[Field]:
+        names = cls._meta.fields
+        return [cls.fields[name] for name in names]
+
+    @classmethod
+    def headers(cls) -> list[str]:
+        return [field.column_name for field in cls.columns()]
+
+    @classmethod
+    def required_headers(cls) -> list[str]:
+        return [f.column_name for f in cls.columns() if getattr(f.widget, "required", False)]
+
+    def column_of(self, attribute: str) -> str:
+        for field in self.columns():
+            if field.attribute == attribute:
+                return field.column_name
+        return ""
+
+    def excel_row(self, number: int) -> int:
+        if 0 < number <= len(self.excel_rows):
+            return self.excel_rows[number - 1]
+        return number + 1
+
+    def iter_queryset(self, queryset):
+        # One query per table for each 2,000 rows, prefetches included.
+        yield from queryset.iterator(chunk_size=2000)
+
+    def get_import_fields(self):
+        if self._import_fields is None:
+            self._import_fields = [self.fields[name] for name in self._meta.fields]
+        return self._import_fields
+
+    # -- import hooks ----------------------------------------------------------------------
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.load()
+
+    def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number", 0)
+
+    def check(self, instance, errors: dict[str, list[str]]) -> None:
+        """Rules that involve several columns, other rows or the database."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors: dict[str, list[str]] = defaultdict(list)
+        for name, error in (import_validation_errors or {}).items():
+            errors[name] += [str(message) for message in ValidationError(error).messages]
+        try:
+            self.check(instance, errors)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[name] += messages
+        # The model's own field rules (lengths, digits…); the foreign keys are already resolved
+        # from the lookups, and Django would otherwise fetch each one again.
+        exclude = [*errors, *self.foreign_keys]
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors[name] += messages
+        if errors:
+            raise ValidationError(dict(errors))
+
+    def after_import(self, dataset, result, **kwargs):
+        """No sequence reset: rows never carry their own ids."""
+
+
+class BulkExcelResource(ExcelResource):
+    """Rows are checked one by one, then written together by ``write`` if none failed."""
+
+    def bulk_create(self, *args, **kwargs):
+        """Writing waits for ``after_import``, once every row is known to be valid."""
+
+    def after_import(self, dataset, result, **kwargs):
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            self.create_instances.clear()
+            return
+        self.saved = self.write(list(self.create_instances))
+        self.create_instances.clear()
+
+    def write(self, instances: list) -> list:
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------
+# Agreements
+# ---------------------------------------------------------------------------
+def _text(attribute: str, column: str, model=Agreement, required: bool = False) -> Field:
+    max_length = model._meta.get_field(attribute).max_length
+    return Field(attribute, column, TextWidget(required=required, max_length=max_length))
+
+
+class AgreementResource(BulkExcelResource):
+    sheet_title = "Thỏa thuận"
+    file_stem = "thoa-thuan-quoc-te"
+    list_url = "agreements:list"
+    foreign_keys = ("lead_agency",)
+
+    kind = Field("kind", "Loại thỏa thuận", ChoiceWidget(Agreement.Kind, required=True))
+    number = _text("number", "Số hiệu")
+    title_vi = _text("title_vi", "Tên tiếng Việt", required=True)
+    title_en = _text("title_en", "Tên tiếng Anh")
+    partners = ManyField("partners", "Đối tác", PartnerWidget(required=True, many=True))
+    signing_level = Field(
+        "signing_level", "Cấp ký kết", ChoiceWidget(Agreement.SigningLevel, required=True)
+    )
+    state = Field(
+        "state", "Trạng thái", ChoiceWidget(Agreement.State, default=Agreement.State.PROPOSED)
+    )
+    signed_on = Field("signed_on", "Ngày ký", DateWidget())
+    signed_place = _text("signed_place", "Nơi ký")
+    languages = _text("languages", "Ngôn ngữ ký")
+    signer_vn_name = _text("signer_vn_name", "Người ký phía Việt Nam")
+    signer_vn_title = _text("signer_vn_title", "Chức vụ người ký phía Việt Nam")
+    signer_partner_name = _text("signer_partner_name", "Người ký phía đối tác")
+    signer_partner_title = _text("signer_partner_title", "Chức vụ người ký phía đối tác")
+    effective_on = Field("effective_on", "Ngày có hiệu lực", DateWidget())
+    end_on = Field("end_on", "Ngày hết hiệu lực", DateWidget())
+    term_text = _text("term_text", "Thời hạn")
+    auto_renewal = Field("auto_renewal", "Tự động gia hạn", BooleanWidget(default=False))
+    cooperation_fields = ManyField(
+        "fields", "Lĩnh vực hợp tác", FieldOfCooperationWidget(many=True)
+    )
+    lead_agency = Field("lead_agency", "Cơ quan chủ trì", AgencyWidget(required=True))
+    coordinating_agencies = ManyField(
+        "coordinating_agencies", "Cơ quan phối hợp", AgencyWidget(many=True)
+    )
+    objectives = Field("objectives", "Mục tiêu", TextWidget(required=True))
+    evaluation_mechanism = Field("evaluation_mechanism", "Cơ chế đánh giá", TextWidget())
+    is_public = Field("is_public", "Công khai", BooleanWidget(default=True))
+    notes = Field("notes", "Ghi chú", TextWidget())
+
+    class Meta:
+        model = Agreement
+        fields = (
+            "kind",
+            "number",
+            "title_vi",
+            "title_en",
+            "partners",
+            "signing_level",
+            "state",
+            "signed_on",
+            "signed_place",
+            "languages",
+            "signer_vn_name",
+            "signer_vn_title",
+            "signer_partner_name",
+            "signer_partner_title",
+            "effective_on",
+            "end_on",
+            "term_text",
+            "auto_renewal",
+            "cooperation_fields",
+            "lead_agency",
+            "coordinating_agencies",
+            "objectives",
+            "evaluation_mechanism",
+            "is_public",
+            "notes",
+        )
+        import_order = export_order = fields
+        import_id_fields: ClassVar[list[str]] = []
+        force_init_instance = True
+        skip_diff = True
+        use_bulk = True
+        batch_size = None
+        use_transactions = True
+
+    @classmethod
+    def export_queryset(cls, user, params) -> models.QuerySet:
+        from .forms import AgreementFilterForm
+
+        queryset = Agreement.objects.visible_to(user)
+        queryset = AgreementFilterForm(params or None).filter(queryset)
+        return (
+            queryset.select_related("lead_agency")
+            .prefetch_related("partners", "fields", "coordinating_agencies")
+            .order_by("-signed_on", "-id")
+        )
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.numbers_in_db = set(
+            Agreement.objects.exclude(number="").values_list("number", flat=True)
+        )
+        self.numbers_in_file: dict[str, int] = {}
+        self.today = timezone.localdate()
+
+    def check(self, instance: Agreement, errors: dict[str, list[str]]) -> None:
+        row = self.excel_row(self.row_number)
+        if instance.number:
+            if instance.number in self.numbers_in_db:
+                errors["number"].append(
+                    _("An agreement numbered “%(number)s” already exists.")
+                    % {"number": instance.number}
+                )
+            elif instance.number in self.numbers_in_file:
+                errors["number"].append(
+                    _("The number “%(number)s” is already used on row %(row)s of this file.")
+                    % {"number": instance.number, "row": self.numbers_in_file[instance.number]}
+                )
+            else:
+                self.numbers_in_file[instance.number] = row
+        if "signed_on" not in errors and instance.signed_on and instance.signed_on > self.today:
+            errors["signed_on"].append(_("The signing date cannot be in the future."))
+        if instance.end_on and not {"end_on", "effective_on", "signed_on"} & set(errors):
+            if instance.effective_on and instance.end_on < instance.effective_on:
+                errors["end_on"].append(_("The end date is before the entry-into-force date."))
+            elif instance.signed_on and instance.end_on < instance.signed_on:
+                errors["end_on"].append(_("The end date is before the signing date."))
+
+    def write(self, instances: list[Agreement]) -> list[Agreement]:
+        return agreements_bulk_create(user=self.user, agreements=instances)
+
+
+# ---------------------------------------------------------------------------
+# Outputs
+# ---------------------------------------------------------------------------
+class OutputResource(BulkExcelResource):
+    sheet_title = "Sản phẩm đầu ra"
+    file_stem = "san-pham-dau-ra"
+    list_url = "agreements:list"
+    foreign_keys = ("agreement", "responsible_agency")
+
+    agreement = Field("agreement", "Số hiệu thỏa thuận", AgreementWidget(required=True))
+    description = _text("description", "Sản phẩm đầu ra", Output, required=True)
+    indicator = _text("indicator", "Chỉ số", Output)
+    unit = _text("unit", "Đơn vị tính", Output)
+    target_value = Field("target_value", "Giá trị mục tiêu", DecimalWidget())
+    due_on = Field("due_on", "Hạn hoàn thành", DateWidget())
+    responsible_agency = Field(
+        "responsible_agency", "Cơ quan chịu trách nhiệm", AgencyWidget(required=True)
+    )
+    current_value = Field("current_value", "Giá trị hiện tại", DecimalWidget())
+    status = Field(
+        "status", "Tình trạng", ChoiceWidget(Output.Status, default=Output.Status.NOT_STARTED)
+    )
+    progress_note = Field("progress_note", "Ghi chú tiến độ", TextWidget())
+
+    class Meta:
+        model = Output
+        fields = (
+            "agreement",
+            "description",
+            "indicator",
+            "unit",
+            "target_value",
+            "due_on",
+            "responsible_agency",
+            "current_value",
+            "status",
+            "progress_note",
+        )
+        import_order = export_order = fields
+        import_id_fields: ClassVar[list[str]] = []
+        force_init_instance = True
+        skip_diff = True
+        use_bulk = True
+        batch_size = None
+        use_transactions = True
+
+    @classmethod
+    def export_queryset(cls, user, params) -> models.QuerySet:
+        visible = Agreement.objects.visible_to(user)
+        return (
+            Output.objects.filter(agreement__in=visible)
+            .select_related("agreement", "responsible_agency")
+            .order_by("agreement__number", "agreement_id", "due_on", "id")
+        )
+
+    def write(self, instances: list[Output]) -> list[Output]:
+        return outputs_bulk_create(user=self.user, outputs=instances)
+
+
+# ---------------------------------------------------------------------------
+# Bulk writers: the rules of services.agreement_create / output_create, checked row by row
+# by the resources above before these run, applied to many rows in a handful of queries.
+# ---------------------------------------------------------------------------
+def _history_enabled() -> bool:
+    return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+
+
+def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreement]:
+    """Register many checked agreements: search text, partners, fields and coordinating
+    agencies, the signing-report notice of signed ones, and history with ``user``.
+
+    Call inside a transaction (the import runs in one).
+    """
+    if not agreements:
+        return []
+    m2m_names = ("partners", "fields", "coordinating_agencies")
+    for agreement in agreements:
+        names: list[str] = []
+        for partner in m2m_values(agreement, "partners"):
+            names += [partner.name_vi, partner.name_native, partner.abbreviation]
+        agreement.search_text = agreement.build_search_text(names)
+    Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
+
+    through_rows: dict[str, list[models.Model]] = {}
+    for name in m2m_names:
+        field = Agreement._meta.get_field(name)
+        through = field.remote_field.through
+        target = field.m2m_reverse_field_name()
+        rows = [
+            through(agreement_id=agreement.pk, **{f"{target}_id": obj.pk})
+            for agreement in agreements
+            for obj in m2m_values(agreement, name)
+        ]
+        through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        through_rows[name] = _with_pks(through, rows, "agreement_id", agreements)
+
+    if _history_enabled():
+        history = Agreement.history.bulk_history_create(
+            agreements,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+        history_ids = _history_ids(Agreement, history, agreements)
+        for name in m2m_names:
+            m2m_history = apps.get_model("agreements", f"HistoricalAgreement_{name}")
+            through = Agreement._meta.get_field(name).remote_field.through
+            attnames = [f.attname for f in through._meta.concrete_fields]
+            m2m_history.objects.bulk_create(
+                [
+                    m2m_history(
+                        history_id=history_ids[row.agreement_id],
+                        **{attname: getattr(row, attname) for attname in attnames},
+                    )
+                    for row in through_rows[name]
+                ],
+                batch_size=BATCH_SIZE,
+            )
+
+    # Registering an agreement that is already signed starts its 15-day reporting clock.
+    notices = [
+        LegalNotice(
+            agreement=agreement,
+            event=None,
+            kind=LegalNotice.Kind.SIGNING_REPORT,
+            due_on=agreement.signed_on + timedelta(days=NOTICE_DAYS),
+        )
+        for agreement in agreements
+        if agreement.state in {Agreement.State.SIGNED, Agreement.State.IN_FORCE}
+        and agreement.signed_on
+    ]
+    if notices:
+        bulk_create_with_history(
+            notices,
+            LegalNotice,
+            batch_size=BATCH_SIZE,
+            default_user=user,
+            default_change_reason=CHANGE_REASON,
+        )
+    return agreements
+
+
+def outputs_bulk_create(*, user, outputs: list[Output]) -> list[Output]:
+    """Register many checked outputs, with history recording ``user``."""
+    if not outputs:
+        return []
+    return bulk_create_with_history(
+        outputs,
+        Output,
+        batch_size=BATCH_SIZE,
+        default_user=user,
+        default_change_reason=CHANGE_REASON,
+    )
+
+
+def _with_pks(model, rows: list, owner: str, owners: list) -> list:
+    """The rows with their primary keys (backends that cannot return them get a re-read)."""
+    if all(row.pk for row in rows):
+        return rows
+    return list(model.objects.filter(**{f"{owner}__in": [o.pk for o in owners]}))
+
+
+def _history_ids(model, history: list, objects: list) -> dict[int, int]:
+    if history and all(record.pk for record in history):
+        return {record.id: record.pk for record in history}
+    records = model.history.filter(
+        Q(id__in=[obj.pk for obj in objects]), history_type="+"
+    ).values_list("id", "history_id")
+    return dict(records)
+
+
+def error_columns(resource: ExcelResource, error_dict: dict[str, list[str]]):
+    """(column header, message) pairs for a row's errors; row-wide ones have no column."""
+    for name, messages in error_dict.items():
+        column = "" if name == NON_FIELD_ERRORS else resource.column_of(name)
+        for message in messages:
+            yield column, str(message)
