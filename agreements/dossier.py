@@ -286,9 +286,7 @@ def history_csv(agreement: Agreement) -> bytes:
     """The history as CSV, UTF-8 with a byte order mark so that Excel shows Vietnamese."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(
-        [_("Date and time"), _("User"), _("Record"), _("Change"), _("Changed fields")]
-    )
+    writer.writerow([_("Date and time"), _("User"), _("Record"), _("Change"), _("Changed fields")])
     for moment, user, label, change, fields in history_rows(agreement):
         writer.writerow(
             [timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"), user, label, change, fields]

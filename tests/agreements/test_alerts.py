@@ -462,3 +462,20 @@ def test_alerts_page_query_count_does_not_grow_with_the_registry(
     assert len(large.captured_queries) == len(small.captured_queries)
     kinds = {k["value"] for k in response.context["kinds"] if k["count"]}
     assert kinds == set(AlertKind.values)
+
+
+def test_expire_agreements_task_moves_ended_agreements_to_expired(official, agency):
+    from agreements.tasks import expire_agreements
+
+    ended = make_agreement(agency, end_on=date(2026, 9, 9))
+    last_day = make_agreement(agency, end_on=date(2026, 9, 10))
+    renewed = make_agreement(agency, end_on=date(2026, 9, 1), auto_renewal=True)
+
+    with time_machine.travel(FROZEN, tick=False):
+        assert expire_agreements() == 1
+        assert expire_agreements() == 0  # the next run finds nothing left to do
+
+    states = dict(Agreement.objects.values_list("pk", "state"))
+    assert states == {ended.pk: S.EXPIRED, last_day.pk: S.IN_FORCE, renewed.pk: S.IN_FORCE}
+    # An expired agreement leaves the review and expiry alerts.
+    assert kinds_of(alerts_for(official, FROZEN.date()), ended) == []

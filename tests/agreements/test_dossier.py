@@ -44,7 +44,7 @@ from agreements.services import (
 )
 from config.pdf import ForbiddenResourceError, SafeURLFetcher, render_pdf, safe_url_fetcher
 from reports.periods import Period, PeriodKind
-from tests.factories import PartnerFactory, UserFactory
+from tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -205,7 +205,9 @@ def test_render_pdf_reads_static_stylesheets_and_data_images():
         "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNg"
         "YGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
     )
-    pdf = render_pdf(f'<link rel="stylesheet" href="css/pdf.css"><p>Đồng Văn</p><img src="{pixel}">')
+    pdf = render_pdf(
+        f'<link rel="stylesheet" href="css/pdf.css"><p>Đồng Văn</p><img src="{pixel}">'
+    )
     assert pdf.startswith(b"%PDF")
     assert "Đồng Văn" in _text(pdf)
 
@@ -334,9 +336,7 @@ def test_request_reuses_the_active_job_of_the_same_user(
 
 def test_request_replaces_a_stale_job(agreement, official, django_capture_on_commit_callbacks):
     stale = _request(agreement, official, django_capture_on_commit_callbacks)
-    DossierJob.objects.filter(pk=stale.pk).update(
-        created_at=timezone.now() - timedelta(hours=2)
-    )
+    DossierJob.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=2))
     fresh = _request(agreement, official, django_capture_on_commit_callbacks)
     assert fresh.pk != stale.pk
     stale.refresh_from_db()
@@ -346,10 +346,12 @@ def test_request_replaces_a_stale_job(agreement, official, django_capture_on_com
 def test_request_queues_the_task_after_commit(
     agreement, official, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(dossier_tasks.build_dossier, "delay") as delay:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = dossier_request(agreement=agreement, user=official)
-            delay.assert_not_called()
+    with (
+        mock.patch.object(dossier_tasks.build_dossier, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        job = dossier_request(agreement=agreement, user=official)
+        delay.assert_not_called()
     delay.assert_called_once_with(job.pk)
 
 
@@ -635,7 +637,9 @@ def test_dossier_through_a_real_worker(
 
     def delay(job_id):
         sent.append(job_id)
-        return producer.send_task(dossier_tasks.build_dossier.name, args=[job_id], queue=worker.queue)
+        return producer.send_task(
+            dossier_tasks.build_dossier.name, args=[job_id], queue=worker.queue
+        )
 
     monkeypatch.setattr(dossier_tasks.build_dossier, "delay", delay)
 
