@@ -8,7 +8,15 @@ from accounts.models import Agency
 from partners.models import Partner
 from reports.periods import Period, PeriodKind, current_period
 
-from .models import Agreement, AgreementDocument, AgreementEvent, EvaluationCriterion, Output, Review
+from .models import (
+    Agreement,
+    AgreementDocument,
+    AgreementEvent,
+    EvaluationCriterion,
+    FieldOfCooperation,
+    Output,
+    Review,
+)
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
 
@@ -37,11 +45,31 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Agreement
         fields = [
-            "kind", "number", "title_vi", "title_en", "partners", "signing_level", "state",
-            "signed_on", "signed_place", "languages", "signer_vn_name", "signer_vn_title",
-            "signer_partner_name", "signer_partner_title", "effective_on", "end_on", "term_text",
-            "auto_renewal", "fields", "lead_agency", "coordinating_agencies", "objectives",
-            "evaluation_mechanism", "is_public", "notes",
+            "kind",
+            "number",
+            "title_vi",
+            "title_en",
+            "partners",
+            "signing_level",
+            "state",
+            "signed_on",
+            "signed_place",
+            "languages",
+            "signer_vn_name",
+            "signer_vn_title",
+            "signer_partner_name",
+            "signer_partner_title",
+            "effective_on",
+            "end_on",
+            "term_text",
+            "auto_renewal",
+            "fields",
+            "lead_agency",
+            "coordinating_agencies",
+            "objectives",
+            "evaluation_mechanism",
+            "is_public",
+            "notes",
         ]
         widgets = {
             "signed_on": DATE_WIDGET,
@@ -72,8 +100,11 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             del self.fields["state"]
         else:
             allowed = {
-                Agreement.State.PROPOSED, Agreement.State.SIGNED, Agreement.State.IN_FORCE,
-                Agreement.State.EXPIRED, Agreement.State.TERMINATED,
+                Agreement.State.PROPOSED,
+                Agreement.State.SIGNED,
+                Agreement.State.IN_FORCE,
+                Agreement.State.EXPIRED,
+                Agreement.State.TERMINATED,
             }
             self.fields["state"].choices = [
                 (value, label) for value, label in Agreement.State.choices if value in allowed
@@ -98,19 +129,26 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
 class EventForm(BootstrapMixin, forms.Form):
     occurred_on = forms.DateField(label=_("Date (takes effect)"), widget=DATE_WIDGET)
     decision_number = forms.CharField(label=_("Document number"), required=False, max_length=100)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     new_end_on = forms.DateField(label=_("New end date"), required=False, widget=DATE_WIDGET)
     # Signing particulars
     signed_place = forms.CharField(label=_("Place of signing"), required=False, max_length=200)
     languages = forms.CharField(label=_("Languages"), required=False, max_length=200)
     signer_vn_name = forms.CharField(label=_("Vietnamese signer"), required=False, max_length=200)
     signer_vn_title = forms.CharField(label=_("Title"), required=False, max_length=200)
-    signer_partner_name = forms.CharField(label=_("Partner's signer"), required=False,
-                                          max_length=200)
+    signer_partner_name = forms.CharField(
+        label=_("Partner's signer"), required=False, max_length=200
+    )
     signer_partner_title = forms.CharField(label=_("Title"), required=False, max_length=200)
 
     SIGNING_FIELDS = (
-        "signed_place", "languages", "signer_vn_name", "signer_vn_title", "signer_partner_name",
+        "signed_place",
+        "languages",
+        "signer_vn_name",
+        "signer_vn_title",
+        "signer_partner_name",
         "signer_partner_title",
     )
 
@@ -131,7 +169,9 @@ class EventForm(BootstrapMixin, forms.Form):
             self.fields["signer_partner_name"].required = True
 
     def details(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.SIGNING_FIELDS if name in self.fields}
+        return {
+            name: self.cleaned_data[name] for name in self.SIGNING_FIELDS if name in self.fields
+        }
 
 
 class NoticeDoneForm(BootstrapMixin, forms.Form):
@@ -143,8 +183,15 @@ class OutputForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Output
         fields = [
-            "description", "indicator", "unit", "target_value", "due_on", "responsible_agency",
-            "current_value", "status", "progress_note",
+            "description",
+            "indicator",
+            "unit",
+            "target_value",
+            "due_on",
+            "responsible_agency",
+            "current_value",
+            "status",
+            "progress_note",
         ]
         widgets = {"due_on": DATE_WIDGET, "progress_note": forms.Textarea(attrs={"rows": 2})}
 
@@ -212,7 +259,9 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = AgreementDocument
         fields = ["kind", "title", "file"]
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"})}
+        widgets = {
+            "file": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.tif,.tiff"})
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,9 +272,15 @@ class AgreementFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    lead_agency = forms.ModelChoiceField(label=_("Lead agency"), required=False, queryset=Agency.objects.none())
-    partner = forms.ModelChoiceField(label=_("Partner"), required=False, queryset=Partner.objects.none())
-    year = forms.IntegerField(label=_("Year signed"), required=False, min_value=1990, max_value=2100)
+    lead_agency = forms.ModelChoiceField(
+        label=_("Lead agency"), required=False, queryset=Agency.objects.none()
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Partner"), required=False, queryset=Partner.objects.none()
+    )
+    year = forms.IntegerField(
+        label=_("Year signed"), required=False, min_value=1990, max_value=2100
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,9 +290,12 @@ class AgreementFilterForm(forms.Form):
         self.fields["lead_agency"].empty_label = _("All agencies")
         self.fields["partner"].queryset = Partner.objects.order_by("name_vi")
         self.fields["partner"].empty_label = _("All partners")
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = "form-select form-select-sm" if isinstance(
-                field.widget, forms.Select) else "form-control form-control-sm"
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
 
     def filter(self, queryset):
         if not self.is_valid():
@@ -256,3 +314,24 @@ class AgreementFilterForm(forms.Form):
         if data["year"]:
             queryset = queryset.filter(signed_on__year=data["year"])
         return queryset
+
+
+class CriterionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = EvaluationCriterion
+        fields = ["name", "description", "max_score", "order", "is_active"]
+        widgets = {"description": forms.TextInput()}
+
+
+class FieldOfCooperationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = FieldOfCooperation
+        fields = ["name", "name_en", "is_active"]
+
+
+CriterionFormSet = forms.modelformset_factory(
+    EvaluationCriterion, form=CriterionForm, extra=1, can_delete=False
+)
+FieldFormSet = forms.modelformset_factory(
+    FieldOfCooperation, form=FieldOfCooperationForm, extra=2, can_delete=False
+)

@@ -366,7 +366,11 @@ class Output(models.Model):
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)
     target_value = models.DecimalField(
-        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("target value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
@@ -377,7 +381,11 @@ class Output(models.Model):
         related_name="outputs",
     )
     current_value = models.DecimalField(
-        _("current value"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("current value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     status = models.CharField(

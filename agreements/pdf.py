@@ -10,8 +10,6 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from config.pdf import render_pdf
-
 from .models import Agreement, ReviewScore
 
 PDF_LANGUAGE = "vi"
@@ -55,6 +53,9 @@ def summary_context(agreement: Agreement) -> dict:
 
 def render_agreement_summary_pdf(agreement: Agreement) -> bytes:
     """The agreement's summary as PDF bytes (A4, Vietnamese, Decree 30 document layout)."""
+    # Imported here so that web processes, which never render, do not load WeasyPrint.
+    from config.pdf import render_pdf
+
     with translation.override(PDF_LANGUAGE), timezone.override(PDF_TIME_ZONE):
         html = render_to_string("agreements/pdf/summary.html", summary_context(agreement))
         return render_pdf(html)

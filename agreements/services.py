@@ -431,3 +431,15 @@ def agreements_expire_due(*, today: date | None = None) -> int:
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def reference_lists_save(*, formsets, user) -> None:
+    """Save the edited evaluation criteria and fields of cooperation (validated formsets).
+
+    Entries are deactivated rather than deleted: past reviews keep their scores.
+    """
+    for formset in formsets:
+        for instance in formset.save(commit=False):
+            instance.name = nfc(instance.name)
+            _save(instance)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +22,10 @@ from . import services
 from .forms import (
     AgreementFilterForm,
     AgreementForm,
+    CriterionFormSet,
     DocumentForm,
     EventForm,
+    FieldFormSet,
     NoticeDoneForm,
     OutputForm,
     OutputProgressForm,
@@ -106,7 +109,8 @@ class AgreementDetailView(DetailView):
             can_edit=perms.can_edit_agreement(user, agreement),
             can_review=perms.can_record_review(user, agreement) and agreement.is_signed,
             allowed_events=[
-                (kind, AgreementEvent.Kind(kind).label) for kind in services.allowed_events(agreement)
+                (kind, AgreementEvent.Kind(kind).label)
+                for kind in services.allowed_events(agreement)
             ]
             if perms.can_edit_agreement(user, agreement)
             else [],
@@ -130,8 +134,11 @@ class AgreementCreateView(OfficialOnlyMixin, FormView):
     template_name = "agreements/agreement_form.html"
 
     def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items()
-                if k not in {"partners", "fields", "coordinating_agencies"}}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"partners", "fields", "coordinating_agencies"}
+        }
         try:
             agreement = services.agreement_create(
                 user=self.request.user,
@@ -162,8 +169,11 @@ class AgreementUpdateView(OfficialOnlyMixin, FormView):
         return super().get_context_data(agreement=self.agreement, **kwargs)
 
     def form_valid(self, form):
-        data = {k: v for k, v in form.cleaned_data.items()
-                if k not in {"partners", "fields", "coordinating_agencies"}}
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k not in {"partners", "fields", "coordinating_agencies"}
+        }
         # The form has already written its values onto the instance; reload before the
         # service applies them, so that a refused change leaves nothing half-applied.
         agreement = Agreement.objects.get(pk=self.agreement.pk)
@@ -223,7 +233,10 @@ class EventCreateView(OfficialOnlyMixin, FormView):
         except DomainError as error:
             _form_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, _("Recorded: %(event)s.") % {"event": AgreementEvent.Kind(self.kind).label})
+        messages.success(
+            self.request,
+            _("Recorded: %(event)s.") % {"event": AgreementEvent.Kind(self.kind).label},
+        )
         return redirect(self.agreement)
 
 
@@ -266,8 +279,9 @@ class OutputCreateView(OfficialOnlyMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.output_create(agreement=self.agreement, user=self.request.user,
-                                   data=form.cleaned_data)
+            services.output_create(
+                agreement=self.agreement, user=self.request.user, data=form.cleaned_data
+            )
         except DomainError as error:
             _form_error(form, error)
             return self.form_invalid(form)
@@ -305,7 +319,8 @@ class OutputProgressView(FormView):
         self.agreement = visible_agreement(request, kwargs["pk"])
         self.output = get_object_or_404(
             Output.objects.select_related("responsible_agency"),
-            pk=kwargs["output_pk"], agreement=self.agreement,
+            pk=kwargs["output_pk"],
+            agreement=self.agreement,
         )
         if not perms.can_update_output(request.user, self.output):
             raise PermissionDenied
@@ -403,8 +418,12 @@ class DocumentUploadView(OfficialOnlyMixin, FormView):
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     agreement = visible_agreement(request, pk)
     document = get_object_or_404(AgreementDocument, pk=document_pk, agreement=agreement)
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png",
-                 "image/tiff": "tif"}[document.content_type]
+    extension = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/tiff": "tif",
+    }[document.content_type]
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
@@ -446,7 +465,9 @@ def search(request: HttpRequest) -> HttpResponse:
     if fold(query):
         partners = list(Partner.objects.search(query).with_related().order_by("name_vi")[:50])
         agreements = list(
-            Agreement.objects.visible_to(request.user).search(query).for_list()
+            Agreement.objects.visible_to(request.user)
+            .search(query)
+            .for_list()
             .order_by("-signed_on")[:50]
         )
     return render(
@@ -454,3 +475,33 @@ def search(request: HttpRequest) -> HttpResponse:
         "agreements/search.html",
         {"query": query, "partners": partners, "agreements": agreements},
     )
+
+
+class ReferenceListsView(FormView):
+    """The evaluation criteria and the fields of cooperation that Sở Ngoại vụ maintains.
+
+    Everyone who can log in reads them; officials and administrators edit them.
+    """
+
+    template_name = "agreements/reference_lists.html"
+
+    def post(self, request, *args, **kwargs):
+        if not perms.can_manage_reference_lists(request.user):
+            raise PermissionDenied
+        criteria = CriterionFormSet(request.POST, prefix="criteria")
+        fields = FieldFormSet(request.POST, prefix="fields")
+        if criteria.is_valid() and fields.is_valid():
+            with transaction.atomic():
+                services.reference_lists_save(formsets=[criteria, fields], user=request.user)
+            messages.success(request, _("The reference lists have been saved."))
+            return redirect("agreements:reference_lists")
+        return self.render_to_response({"criteria": criteria, "fields": fields, "can_edit": True})
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            {
+                "criteria": CriterionFormSet(prefix="criteria"),
+                "fields": FieldFormSet(prefix="fields"),
+                "can_edit": perms.can_manage_reference_lists(request.user),
+            }
+        )

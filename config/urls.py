@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts.forms import LoginForm
-
 from agreements import views as search_views
 
 from . import views

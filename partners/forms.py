@@ -10,8 +10,17 @@ class PartnerForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Partner
         fields = [
-            "name_vi", "name_native", "abbreviation", "kind", "country", "parent",
-            "relation_status", "relation_established_on", "is_twinned", "contacts", "notes",
+            "name_vi",
+            "name_native",
+            "abbreviation",
+            "kind",
+            "country",
+            "parent",
+            "relation_status",
+            "relation_established_on",
+            "is_twinned",
+            "contacts",
+            "notes",
         ]
         widgets = {
             "relation_established_on": DATE_WIDGET,

@@ -28,7 +28,8 @@ class PartnerListView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            query=self.query, can_edit=agreement_perms.can_edit_agreement(self.request.user),
+            query=self.query,
+            can_edit=agreement_perms.can_edit_agreement(self.request.user),
             **kwargs,
         )
 

@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0003_default_reference_lists'),
+        ("agreements", "0003_default_reference_lists"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='legalnotice',
-            name='event',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notice', to='agreements.agreementevent'),
+            model_name="legalnotice",
+            name="event",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notice",
+                to="agreements.agreementevent",
+            ),
         ),
     ]

@@ -5,30 +5,57 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0005_system_actions_without_user'),
+        ("agreements", "0005_system_actions_without_user"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaloutput',
-            name='current_value',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='current value'),
+            model_name="historicaloutput",
+            name="current_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="current value",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaloutput',
-            name='target_value',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='target value'),
+            model_name="historicaloutput",
+            name="target_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="target value",
+            ),
         ),
         migrations.AlterField(
-            model_name='output',
-            name='current_value',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='current value'),
+            model_name="output",
+            name="current_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="current value",
+            ),
         ),
         migrations.AlterField(
-            model_name='output',
-            name='target_value',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(0)], verbose_name='target value'),
+            model_name="output",
+            name="target_value",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="target value",
+            ),
         ),
     ]

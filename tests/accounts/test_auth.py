@@ -7,8 +7,6 @@ import time_machine
 from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import PartnerFactory
-
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 
@@ -122,8 +120,9 @@ def test_anonymous_visitor_is_sent_to_login_from_every_page(client):
     for route, _pattern in _all_patterns():
         if route.startswith("admin/") or route in PUBLIC:
             continue
-        path = "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x",
-                            route)
+        path = "/" + re.sub(
+            r"<(?:(\w+):)?\w+>", lambda m: "1" if m.group(1) == "int" else "x", route
+        )
         for method in (client.get, client.post):
             response = method(path)
             assert response.status_code == 302, (method.__name__, path)

@@ -32,16 +32,21 @@ def test_fold():
     ],
 )
 def test_partner_search(query, expected):
-    for name in ("Tỉnh Xiêng Khoảng", "Công viên địa chất Đồng Văn", "Trường Đại học Quốc gia Lào",
-                 "Tỉnh Vân Nam"):
+    for name in (
+        "Tỉnh Xiêng Khoảng",
+        "Công viên địa chất Đồng Văn",
+        "Trường Đại học Quốc gia Lào",
+        "Tỉnh Vân Nam",
+    ):
         PartnerFactory(name_vi=name)
     assert [p.name_vi for p in Partner.objects.search(query)] == [expected]
 
 
 def test_agreement_search_by_title_number_and_partner():
     partner = PartnerFactory(name_vi="Tỉnh Phông-Sa-Lỳ")
-    wanted = AgreementFactory(title_vi="Biên bản thỏa thuận về đào tạo", number="07/2023/BB",
-                              partners=[partner])
+    wanted = AgreementFactory(
+        title_vi="Biên bản thỏa thuận về đào tạo", number="07/2023/BB", partners=[partner]
+    )
     AgreementFactory(title_vi="Bản ghi nhớ du lịch")
     assert list(Agreement.objects.search("dao tao")) == [wanted]
     assert list(Agreement.objects.search("07/2023")) == [wanted]

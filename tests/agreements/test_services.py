@@ -44,7 +44,9 @@ def test_full_lifecycle_with_legal_clocks(agency):
     _event(agreement, E.CONSULTATION, date(2026, 1, 5))
     _event(agreement, E.APPROVAL, date(2026, 1, 20), decision_number="12/QĐ-UBND")
     signing = _event(
-        agreement, E.SIGNING, date(2026, 2, 3),
+        agreement,
+        E.SIGNING,
+        date(2026, 2, 3),
         details={"signer_vn_name": "Nguyễn Văn Sơn", "signer_partner_name": "Bounmy"},
     )
     agreement.refresh_from_db()
@@ -72,8 +74,14 @@ def test_full_lifecycle_with_legal_clocks(agency):
     assert agreement.state == Agreement.State.TERMINATED
     assert termination.notice.due_on == date(2026, 6, 16)
     assert list(agreement.events.values_list("kind", flat=True).order_by("id")) == [
-        E.CONSULTATION, E.APPROVAL, E.SIGNING, E.ENTRY_INTO_FORCE, E.EXTENSION, E.SUSPENSION,
-        E.RESUMPTION, E.TERMINATION,
+        E.CONSULTATION,
+        E.APPROVAL,
+        E.SIGNING,
+        E.ENTRY_INTO_FORCE,
+        E.EXTENSION,
+        E.SUSPENSION,
+        E.RESUMPTION,
+        E.TERMINATION,
     ]
 
 
@@ -84,7 +92,9 @@ def test_notice_status_due_overdue_done(agency):
     assert notice.status(date(2026, 6, 16)) == "due"
     assert notice.status(date(2026, 6, 17)) == "overdue"
     with time_machine.travel(date(2026, 6, 20)):
-        services.notice_mark_done(notice=notice, done_on=date(2026, 6, 18), reference="5/BC", user=None)
+        services.notice_mark_done(
+            notice=notice, done_on=date(2026, 6, 18), reference="5/BC", user=None
+        )
     assert notice.status(date(2026, 7, 1)) == "done"
     assert LegalNotice.objects.overdue(date(2026, 7, 1)).count() == 0
 
@@ -139,8 +149,14 @@ def test_duplicate_number_is_refused(agency):
     with pytest.raises(DomainError) as error:
         services.agreement_create(
             user=None,
-            data={"kind": "mou", "number": "09/2025/BGN", "title_vi": "X", "signing_level": "province",
-                  "lead_agency": agency, "objectives": "Y"},
+            data={
+                "kind": "mou",
+                "number": "09/2025/BGN",
+                "title_vi": "X",
+                "signing_level": "province",
+                "lead_agency": agency,
+                "objectives": "Y",
+            },
             partners=[PartnerFactory()],
         )
     assert "09/2025/BGN" in error.value.message_dict["number"][0]
@@ -168,8 +184,12 @@ def test_review_kpi_around_the_period_boundary(reporter):
     OutputFactory(agreement=reviewed, current_value=4)
     with time_machine.travel(date(2026, 6, 10)):
         services.review_record(
-            agreement=reviewed, user=reporter, period=current_period(date(2026, 6, 10)),
-            reviewed_on=date(2026, 6, 10), overall=Review.Overall.ON_TRACK, achievements="Đã làm",
+            agreement=reviewed,
+            user=reporter,
+            period=current_period(date(2026, 6, 10)),
+            reviewed_on=date(2026, 6, 10),
+            overall=Review.Overall.ON_TRACK,
+            achievements="Đã làm",
         )
         coverage = services.review_coverage(today=date(2026, 6, 14))
     assert (coverage.in_force, coverage.reviewed, coverage.percent) == (2, 1, 50)
@@ -184,8 +204,12 @@ def test_review_kpi_around_the_period_boundary(reporter):
 def test_a_second_review_in_the_same_period_is_refused(reporter):
     agreement = AgreementFactory()
     kwargs = dict(
-        agreement=agreement, user=reporter, period=Period(2026, PeriodKind.SEMIANNUAL),
-        reviewed_on=date(2026, 5, 1), overall=Review.Overall.MET, achievements="Xong",
+        agreement=agreement,
+        user=reporter,
+        period=Period(2026, PeriodKind.SEMIANNUAL),
+        reviewed_on=date(2026, 5, 1),
+        overall=Review.Overall.MET,
+        achievements="Xong",
     )
     with time_machine.travel(date(2026, 6, 1)):
         services.review_record(**kwargs)
@@ -201,8 +225,12 @@ def test_review_score_out_of_range_saves_nothing(reporter):
     agreement = AgreementFactory()
     with time_machine.travel(date(2026, 6, 1)), pytest.raises(DomainError):
         services.review_record(
-            agreement=agreement, user=reporter, period=Period(2026, PeriodKind.SEMIANNUAL),
-            reviewed_on=date(2026, 5, 1), overall=Review.Overall.MET, achievements="Xong",
+            agreement=agreement,
+            user=reporter,
+            period=Period(2026, PeriodKind.SEMIANNUAL),
+            reviewed_on=date(2026, 5, 1),
+            overall=Review.Overall.MET,
+            achievements="Xong",
             scores={criterion.pk: criterion.max_score + 1},
         )
     assert not Review.objects.exists()
@@ -214,8 +242,12 @@ def test_stale_agreements(reporter):
         fresh = AgreementFactory()
     with time_machine.travel(date(2025, 12, 1)):
         services.review_record(
-            agreement=fresh, user=reporter, period=Period(2025, PeriodKind.ANNUAL),
-            reviewed_on=date(2025, 12, 1), overall=Review.Overall.MET, achievements="Xong",
+            agreement=fresh,
+            user=reporter,
+            period=Period(2025, PeriodKind.ANNUAL),
+            reviewed_on=date(2025, 12, 1),
+            overall=Review.Overall.MET,
+            achievements="Xong",
         )
     assert list(Agreement.objects.stale(date(2026, 3, 1))) == [stale]
 

@@ -133,10 +133,16 @@ def test_official_registers_an_agreement(client, official, agency):
     response = client.post(
         reverse("agreements:create"),
         {
-            "kind": "mou", "number": "05/2026/BGN", "title_vi": "Bản ghi nhớ giáo dục",
-            "partners": [partner.pk], "signing_level": "province", "state": "proposed",
-            "lead_agency": agency.pk, "objectives": "Trao đổi học sinh",
-            "evaluation_mechanism": "Hằng năm", "is_public": "on",
+            "kind": "mou",
+            "number": "05/2026/BGN",
+            "title_vi": "Bản ghi nhớ giáo dục",
+            "partners": [partner.pk],
+            "signing_level": "province",
+            "state": "proposed",
+            "lead_agency": agency.pk,
+            "objectives": "Trao đổi học sinh",
+            "evaluation_mechanism": "Hằng năm",
+            "is_public": "on",
         },
     )
     agreement = Agreement.objects.get(number="05/2026/BGN")
@@ -152,10 +158,17 @@ def test_bad_dates_give_field_errors_and_save_nothing(client, official, agency):
     response = client.post(
         reverse("agreements:create"),
         {
-            "kind": "mou", "title_vi": "X", "partners": [PartnerFactory().pk],
-            "signing_level": "province", "state": "in_force", "signed_on": "31/02/2025",
-            "effective_on": "10/03/2025", "end_on": "01/01/2025", "lead_agency": agency.pk,
-            "objectives": "Y", "evaluation_mechanism": "Z",
+            "kind": "mou",
+            "title_vi": "X",
+            "partners": [PartnerFactory().pk],
+            "signing_level": "province",
+            "state": "in_force",
+            "signed_on": "31/02/2025",
+            "effective_on": "10/03/2025",
+            "end_on": "01/01/2025",
+            "lead_agency": agency.pk,
+            "objectives": "Y",
+            "evaluation_mechanism": "Z",
         },
     )
     assert response.status_code == 200
@@ -202,7 +215,10 @@ def test_notice_done_by_leader_is_forbidden(client, leader):
     from agreements import services
 
     event = services.agreement_record_event(
-        agreement=agreement, kind="signing", occurred_on=date(2026, 1, 1), user=None,
+        agreement=agreement,
+        kind="signing",
+        occurred_on=date(2026, 1, 1),
+        user=None,
         details={"signer_vn_name": "A", "signer_partner_name": "B"},
     )
     client.force_login(leader)
@@ -233,8 +249,9 @@ def test_reporter_of_another_agency_cannot_update_an_output_of_a_public_agreemen
 def test_reporter_updates_progress(client, reporter, agreement, output):
     client.force_login(reporter)
     url = reverse("agreements:output_progress", args=[agreement.pk, output.pk])
-    response = client.post(url, {"current_value": "7,5", "status": "in_progress",
-                                 "progress_note": "Đã tổ chức 2 lớp"})
+    response = client.post(
+        url, {"current_value": "7,5", "status": "in_progress", "progress_note": "Đã tổ chức 2 lớp"}
+    )
     assert response.status_code == 302
     output.refresh_from_db()
     assert str(output.current_value) == "7.50"
@@ -257,12 +274,15 @@ def test_negative_progress_is_a_field_error(client, reporter, agreement, output)
 )
 def test_review_page(client, request, agreement, who, status):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("agreements:review_create", args=[agreement.pk])).status_code == status
+    assert (
+        client.get(reverse("agreements:review_create", args=[agreement.pk])).status_code == status
+    )
 
 
 def test_reporter_of_lead_agency_records_a_review(client, reporter, agreement, output):
-    from agreements.forms import period_choices
     from django.utils import timezone
+
+    from agreements.forms import period_choices
 
     client.force_login(reporter)
     data = {
@@ -289,8 +309,11 @@ def test_documents_upload_and_permission_checked_download(
     client.force_login(official)
     response = client.post(
         reverse("agreements:document_upload", args=[agreement.pk]),
-        {"kind": "signed_text", "title": "Văn bản ký",
-         "file": SimpleUploadedFile("ky.pdf", b"%PDF-1.4 test", content_type="application/pdf")},
+        {
+            "kind": "signed_text",
+            "title": "Văn bản ký",
+            "file": SimpleUploadedFile("ky.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+        },
     )
     assert response.status_code == 302
     document = AgreementDocument.objects.get()
@@ -337,3 +360,62 @@ def test_review_coverage_anonymous(client):
 def test_output_model_progress():
     output = Output(target_value=10, current_value=4)
     assert output.progress_percent == 40
+
+
+@pytest.mark.parametrize(
+    ("who", "get_status", "post_status"),
+    [
+        ("official", 200, 302),
+        ("administrator", 200, 302),
+        ("reporter", 200, 403),
+        ("leader", 200, 403),
+    ],
+)
+def test_reference_lists(client, request, who, get_status, post_status):
+    from agreements.models import EvaluationCriterion
+
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("agreements:reference_lists")
+    assert client.get(url).status_code == get_status
+    criteria = list(EvaluationCriterion.objects.order_by("order", "name"))
+    from agreements.models import FieldOfCooperation
+
+    fields = list(FieldOfCooperation.objects.order_by("name"))
+    data = {
+        "criteria-TOTAL_FORMS": len(criteria) + 1,
+        "criteria-INITIAL_FORMS": len(criteria),
+        "fields-TOTAL_FORMS": len(fields),
+        "fields-INITIAL_FORMS": len(fields),
+    }
+    for i, c in enumerate(criteria):
+        data.update(
+            {
+                f"criteria-{i}-id": c.pk,
+                f"criteria-{i}-name": c.name,
+                f"criteria-{i}-max_score": c.max_score,
+                f"criteria-{i}-order": c.order,
+                f"criteria-{i}-is_active": "on",
+            }
+        )
+    new = len(criteria)
+    data.update(
+        {
+            f"criteria-{new}-name": "Mức độ lan tỏa",
+            f"criteria-{new}-max_score": 10,
+            f"criteria-{new}-order": 9,
+            f"criteria-{new}-is_active": "on",
+        }
+    )
+    for i, f in enumerate(fields):
+        data.update(
+            {f"fields-{i}-id": f.pk, f"fields-{i}-name": f.name, f"fields-{i}-is_active": "on"}
+        )
+    response = client.post(url, data)
+    assert response.status_code == post_status
+    assert EvaluationCriterion.objects.filter(name="Mức độ lan tỏa").exists() == (
+        post_status == 302
+    )
+
+
+def test_reference_lists_anonymous(client):
+    assert client.get(reverse("agreements:reference_lists"))["Location"].startswith(LOGIN)

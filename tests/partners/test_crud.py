@@ -8,7 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("who", "status"), [("official", 200), ("reporter", 403), ("leader", 403), ("administrator", 403)]
+    ("who", "status"),
+    [("official", 200), ("reporter", 403), ("leader", 403), ("administrator", 403)],
 )
 def test_partner_forms_are_for_officials(client, request, who, status):
     partner = PartnerFactory()
@@ -26,9 +27,15 @@ def test_official_creates_a_partner_with_a_parent(client, official):
     client.force_login(official)
     response = client.post(
         reverse("partners:create"),
-        {"name_vi": "Thành phố Anseong", "kind": "city", "country": "KR", "parent": parent.pk,
-         "relation_status": "established", "relation_established_on": "24/08/2017",
-         "is_twinned": "on"},
+        {
+            "name_vi": "Thành phố Anseong",
+            "kind": "city",
+            "country": "KR",
+            "parent": parent.pk,
+            "relation_status": "established",
+            "relation_established_on": "24/08/2017",
+            "is_twinned": "on",
+        },
     )
     partner = Partner.objects.get(name_vi="Thành phố Anseong")
     assert response["Location"] == partner.get_absolute_url()
@@ -41,8 +48,12 @@ def test_duplicate_partner_is_a_field_error(client, official):
     client.force_login(official)
     response = client.post(
         reverse("partners:create"),
-        {"name_vi": "tỉnh vân nam", "kind": "province_state", "country": "CN",
-         "relation_status": "new"},
+        {
+            "name_vi": "tỉnh vân nam",
+            "kind": "province_state",
+            "country": "CN",
+            "relation_status": "new",
+        },
     )
     assert response.status_code == 200
     assert "name_vi" in response.context["form"].errors
