@@ -126,7 +126,8 @@ AGREEMENTS: list[tuple] = [
         "09/2023/DA-BQLCVĐC",
         K.PROJECT,
         L.DEPARTMENT,
-        "Dự án bảo tồn và phát huy giá trị di sản Công viên địa chất toàn cầu UNESCO Cao nguyên đá Đồng Văn",
+        "Dự án bảo tồn và phát huy giá trị di sản Công viên địa chất toàn cầu UNESCO "
+        "Cao nguyên đá Đồng Văn",
         [
             "Mạng lưới Công viên địa chất toàn cầu UNESCO",
             "Tổ chức Giáo dục, Khoa học và Văn hóa Liên hợp quốc",
