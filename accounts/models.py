@@ -81,6 +81,12 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class PortalUserManager(UserManager):
+    def get_queryset(self):
+        # Every page shows the user's agency: fetch it with the user.
+        return super().get_queryset().select_related("agency")
+
+
 class User(AbstractUser):
     """A portal user. Every user belongs to one agency and has one role."""
 
@@ -102,7 +108,7 @@ class User(AbstractUser):
         help_text=_("Receives escalations when the agency's report is late."),
     )
 
-    objects = UserManager()
+    objects = PortalUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:

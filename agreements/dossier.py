@@ -54,6 +54,8 @@ ACTIVE = (DossierJob.Status.QUEUED, DossierJob.Status.RUNNING)
 # A job still queued or running after this long lost its worker (or exhausted its retries):
 # a new request replaces it instead of waiting for it forever.
 STALE_AFTER = timedelta(minutes=30)
+# Dossiers are snapshots (and copies of the signed files): kept a week, then purged.
+KEEP_FOR = timedelta(days=7)
 
 SUMMARY_NAME = "tom-tat.pdf"
 DOCUMENTS_FOLDER = "van-ban"
@@ -292,6 +294,18 @@ def history_csv(agreement: Agreement) -> bytes:
             [timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"), user, label, change, fields]
         )
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def dossiers_purge(*, now=None) -> int:
+    """Delete the jobs created more than KEEP_FOR ago, with their zip files (daily job)."""
+    cutoff = (now or timezone.now()) - KEEP_FOR
+    count = 0
+    for job in DossierJob.objects.filter(created_at__lt=cutoff).only("pk", "file"):
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count
 
 
 def dossier_download_name(job: DossierJob) -> str:

@@ -4,7 +4,7 @@ so that Celery's autodiscovery registers it."""
 from celery import shared_task
 from django.db import OperationalError
 
-from .dossier import dossier_build
+from .dossier import dossier_build, dossiers_purge
 
 
 # Named after the module Celery autodiscovers, so the name stays stable wherever it lives.
@@ -19,3 +19,9 @@ from .dossier import dossier_build
 def build_dossier(self, job_id: int) -> None:
     """Build the dossier of one job (re-read from the database; idempotent)."""
     dossier_build(job_id=job_id)
+
+
+@shared_task(name="agreements.tasks.purge_dossiers")
+def purge_dossiers() -> int:
+    """Daily: delete dossiers older than a week, with their files."""
+    return dossiers_purge()

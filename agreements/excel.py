@@ -213,8 +213,9 @@ def _number(raw: str, style: int, date_styles: set[int], epoch) -> object:
         return raw
 
 
-def read_xlsx(data: bytes, *, max_rows: int = MAX_ROWS) -> Sheet:
+def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
     """The first worksheet of an .xlsx file: its header row and its non-empty rows."""
+    max_rows = max_rows or MAX_ROWS
     if not data:
         raise ExcelFileError(_("The file is empty."))
     if data.startswith(OLE_MAGIC):
@@ -276,19 +277,19 @@ def _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows) -> She
     headers: list[str] | None = None
     rows: list[tuple[int, list]] = []
     row_number = 0
-    tags: dict[str, str] = {}
+    tags: tuple[str, ...] | None = None
     parser = XMLPullParser(events=("end",))
     with archive.open(sheet_path) as stream:
         while chunk := stream.read(1 << 20):
             parser.feed(chunk)
             for _event, element in parser.read_events():
-                tag = element.tag
-                if tag not in tags:
-                    tags[tag] = _local(tag)
-                if tags[tag] != "row":
+                if tags is None:  # the sheet's namespace, whatever its prefix
+                    namespace = element.tag.rpartition("}")[0] + "}" if "}" in element.tag else ""
+                    tags = tuple(namespace + name for name in ("row", "v", "is"))
+                if element.tag != tags[0]:
                     continue
                 row_number = int(element.get("r") or row_number + 1)
-                values = _row_values(element, shared, date_styles, epoch)
+                values = _row_values(element, tags, shared, date_styles, epoch)
                 element.clear()
                 if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
                     continue
@@ -306,37 +307,45 @@ def _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows) -> She
     return Sheet(headers=headers, rows=rows)
 
 
-def _row_values(row, shared, date_styles, epoch) -> list:
+_COLUMNS: dict[str, int] = {}
+
+
+def _row_values(row, tags, shared, date_styles, epoch) -> list:
+    _row_tag, v_tag, is_tag = tags
     values: list = []
     for cell in row:
         reference = cell.get("r")
-        index = _column_index(reference) if reference else len(values)
-        if index < len(values):  # out of order: ignore rather than overwrite
-            continue
-        values.extend([None] * (index - len(values)))
+        if reference:
+            letters = reference.rstrip("0123456789")
+            index = _COLUMNS.get(letters)
+            if index is None:
+                index = _COLUMNS.setdefault(letters, _column_index(letters))
+            if index < len(values):  # out of order: ignore rather than overwrite
+                continue
+            if index > len(values):
+                values.extend([None] * (index - len(values)))
         cell_type = cell.get("t", "n")
-        value = None
         if cell_type == "inlineStr":
-            value = "".join(t.text or "" for t in cell.iter() if _local(t.tag) == "t")
+            inline = cell.find(is_tag)
+            values.append(None if inline is None else "".join(inline.itertext()))
+            continue
+        raw = cell.findtext(v_tag)
+        if raw is None:
+            values.append(None)
+        elif cell_type == "s":
+            values.append(shared[int(raw)])
+        elif cell_type == "str":
+            values.append(raw)
+        elif cell_type == "n":
+            values.append(_number(raw, int(cell.get("s", "0")), date_styles, epoch))
+        elif cell_type == "b":
+            values.append(raw.strip() in ("1", "true"))
+        elif cell_type == "e":
+            values.append(CellError(raw))
+        elif cell_type == "d":
+            values.append(datetime.fromisoformat(raw))
         else:
-            raw = None
-            for child in cell:
-                if _local(child.tag) == "v":
-                    raw = child.text
-            if raw is not None:
-                if cell_type == "s":
-                    value = shared[int(raw)]
-                elif cell_type == "str":
-                    value = raw
-                elif cell_type == "b":
-                    value = raw.strip() in ("1", "true")
-                elif cell_type == "e":
-                    value = CellError(raw)
-                elif cell_type == "d":
-                    value = datetime.fromisoformat(raw)
-                else:
-                    value = _number(raw, int(cell.get("s", "0")), date_styles, epoch)
-        values.append(value)
+            values.append(raw)
     return values
 
 

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, ClassVar
+from unicodedata import is_normalized, normalize
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
-from django.db.models import Q
+from django.core.validators import MaxLengthValidator
+from django.db import connection, models
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +38,6 @@ from django_countries import countries
 from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import Widget
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Agency
 from accounts.text import nfc
@@ -55,9 +57,14 @@ TRUE_WORDS = {"có", "co", "c", "x", "1", "yes", "y", "true", "đúng", "dung"}
 FALSE_WORDS = {"không", "khong", "k", "0", "no", "n", "false", "sai"}
 
 
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
+    return nfc(" ".join(nfc(text).casefold().split()))
+
+
 def key(text: Any) -> str:
     """The form two names are compared in: NFC, case-folded, single spaces."""
-    return nfc(" ".join(nfc(str(text)).casefold().split()))
+    return _key(str(text))
 
 
 class CellError(str):
@@ -68,6 +75,13 @@ def cell_text(value: Any) -> str:
     """A cell's value as stripped NFC text; a quote added on export before = + - @ is removed."""
     if value is None:
         return ""
+    if type(value) is str:  # the common case, kept fast
+        text = value.strip()
+        if not text.isascii() and not is_normalized("NFC", text):
+            text = normalize("NFC", text)
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
+            text = text[1:]
+        return text
     if isinstance(value, CellError):
         raise ValueError(_("The cell holds an Excel error (%(error)s).") % {"error": value})
     if isinstance(value, bool):
@@ -87,6 +101,8 @@ def cell_text(value: Any) -> str:
 # ---------------------------------------------------------------------------
 class ExcelWidget(Widget):
     required_message = gettext_lazy("A value is required.")
+    # True when ``clean`` already checks everything the model field's own clean() would.
+    complete = True
 
     def __init__(self, *, required: bool = False) -> None:
         super().__init__(coerce_to_string=False)
@@ -247,6 +263,8 @@ class BooleanWidget(ExcelWidget):
 
 class DecimalWidget(ExcelWidget):
     """A number ≥ 0 from a number cell, or text in Vietnamese (1.500,5) or English form."""
+
+    complete = False  # digits and places are the model field's to check
 
     def parse(self, value, text):
         if isinstance(value, bool):
@@ -488,7 +506,6 @@ class ExcelResource(resources.ModelResource):
     sheet_title: ClassVar[str] = ""
     file_stem: ClassVar[str] = ""
     list_url: ClassVar[str] = ""
-    foreign_keys: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *, user=None, excel_rows: list[int] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -532,14 +549,56 @@ class ExcelResource(resources.ModelResource):
             self._import_fields = [self.fields[name] for name in self._meta.fields]
         return self._import_fields
 
+    @classmethod
+    def left_to_model(cls) -> set[str]:
+        """The model fields whose own clean() still has something to check after the widget."""
+        if "_left_to_model" not in cls.__dict__:
+            names = set()
+            for field in cls.columns():
+                model_field = cls._meta.model._meta.get_field(field.attribute)
+                extra = [v for v in model_field.validators if not isinstance(v, MaxLengthValidator)]
+                filled = (
+                    model_field.blank
+                    or model_field.has_default()
+                    or getattr(field.widget, "required", False)
+                )
+                if model_field.concrete and not (field.widget.complete and filled and not extra):
+                    names.add(model_field.name)
+            cls._left_to_model = names
+        return cls._left_to_model
+
     # -- import hooks ----------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
         for field in self.fields.values():
             if isinstance(field.widget, LookupWidget):
                 field.widget.load()
+        self._plan = [
+            (f.column_name, f.widget, f.attribute, isinstance(f, ManyField))
+            for f in self.get_import_fields()
+        ]
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        self._clean_exclude = model_fields - self.left_to_model()
 
     def before_import_row(self, row, **kwargs):
         self.row_number = kwargs.get("row_number", 0)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Each cell through its widget (a tight loop: this runs for every cell of the file)."""
+        errors = {}
+        for column, widget, attribute, many in self._plan:
+            if column not in row:
+                continue
+            try:
+                value = widget.clean(row[column])
+            except ValueError as error:
+                errors[attribute] = ValidationError(str(error), code="invalid")
+                continue
+            if many:
+                instance.__dict__.setdefault("_excel_m2m", {})[attribute] = value
+            else:
+                setattr(instance, attribute, value)
+        if errors:
+            raise ValidationError(errors)
 
     def check(self, instance, errors: dict[str, list[str]]) -> None:
         """Rules that involve several columns, other rows or the database."""
@@ -553,11 +612,11 @@ class ExcelResource(resources.ModelResource):
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors[name] += messages
-        # The model's own field rules (lengths, digits…); the foreign keys are already resolved
-        # from the lookups, and Django would otherwise fetch each one again.
-        exclude = [*errors, *self.foreign_keys]
+        # The model's own field rules that the widgets do not already apply (digits, extra
+        # validators…). Foreign keys come resolved from the lookups: Django would fetch each
+        # one again.
         try:
-            instance.clean_fields(exclude=exclude)
+            instance.clean_fields(exclude=self._clean_exclude | set(errors))
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 errors[name] += messages
@@ -597,7 +656,6 @@ class AgreementResource(BulkExcelResource):
     sheet_title = "Thỏa thuận"
     file_stem = "thoa-thuan-quoc-te"
     list_url = "agreements:list"
-    foreign_keys = ("lead_agency",)
 
     kind = Field("kind", "Loại thỏa thuận", ChoiceWidget(Agreement.Kind, required=True))
     number = _text("number", "Số hiệu")
@@ -724,7 +782,6 @@ class OutputResource(BulkExcelResource):
     sheet_title = "Sản phẩm đầu ra"
     file_stem = "san-pham-dau-ra"
     list_url = "agreements:list"
-    foreign_keys = ("agreement", "responsible_agency")
 
     agreement = Field("agreement", "Số hiệu thỏa thuận", AgreementWidget(required=True))
     description = _text("description", "Sản phẩm đầu ra", Output, required=True)
@@ -779,9 +836,90 @@ class OutputResource(BulkExcelResource):
 # ---------------------------------------------------------------------------
 # Bulk writers: the rules of services.agreement_create / output_create, checked row by row
 # by the resources above before these run, applied to many rows in a handful of queries.
+# The many-to-many rows, the notices and the history rows are written with plain SQL built
+# from the models' metadata: creating tens of thousands of model instances only to insert
+# them would cost more than the whole rest of the import.
 # ---------------------------------------------------------------------------
 def _history_enabled() -> bool:
     return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+
+
+def _chunks(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", chunk)
+
+
+def _copy_to_history(model, where: str, ids: list[int], *, user, when) -> None:
+    """One '+' history row per row of ``model`` whose ``where`` column is in ``ids``: the rows
+    bulk_history_create would write, copied inside the database."""
+    history_model = model.history.model
+    quote = connection.ops.quote_name
+    tracked = [
+        (history_model._meta.get_field(f.name).column, f.column)
+        for f in history_model.tracked_fields
+    ]
+    history_columns = [target for target, _source in tracked] + [
+        "history_date",
+        "history_change_reason",
+        "history_type",
+        "history_user_id",
+    ]
+    expected = {f.column for f in history_model._meta.concrete_fields} - {"history_id"}
+    if set(history_columns) != expected:  # a customised history model: the generic way
+        objects = list(model.objects.filter(**{f"{where}__in": ids}))
+        model.history.bulk_history_create(
+            objects, default_user=user, default_change_reason=CHANGE_REASON, default_date=when
+        )
+        return
+    target = ", ".join(quote(column) for column in history_columns)
+    source = ", ".join(quote(column) for _target, column in tracked)
+    sql = (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({target}) "
+        f"SELECT {source}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+        f"WHERE {quote(where)} IN "
+    )
+    stamp = connection.ops.adapt_datetimefield_value(when)
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                sql + "(" + ", ".join(["%s"] * len(chunk)) + ")",
+                [stamp, CHANGE_REASON, "+", user.pk if user else None, *chunk],
+            )
+
+
+def _copy_m2m_to_history(name: str, ids: list[int], after_history_id: int) -> None:
+    """The many-to-many snapshot of each new history row, as simple_history keeps it."""
+    field = Agreement._meta.get_field(name)
+    through = field.remote_field.through
+    m2m_history = apps.get_model("agreements", f"HistoricalAgreement_{name}")
+    history_table = Agreement.history.model._meta.db_table
+    quote = connection.ops.quote_name
+    columns = [f.column for f in through._meta.concrete_fields]
+    sql = (
+        f"INSERT INTO {quote(m2m_history._meta.db_table)} "
+        f"({', '.join(quote(c) for c in columns)}, {quote('history_id')}) "
+        f"SELECT {', '.join('t.' + quote(c) for c in columns)}, h.{quote('history_id')} "
+        f"FROM {quote(through._meta.db_table)} t JOIN {quote(history_table)} h "
+        f"ON h.{quote('id')} = t.{quote(field.m2m_column_name())} "
+        f"AND h.{quote('history_id')} > %s "
+        f"WHERE t.{quote(field.m2m_column_name())} IN "
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            cursor.execute(
+                sql + "(" + ", ".join(["%s"] * len(chunk)) + ")", [after_history_id, *chunk]
+            )
 
 
 def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreement]:
@@ -793,69 +931,65 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
     if not agreements:
         return []
     m2m_names = ("partners", "fields", "coordinating_agencies")
+    import time as _t; _p = _t.process_time; _t00 = _p()
     for agreement in agreements:
         names: list[str] = []
         for partner in m2m_values(agreement, "partners"):
             names += [partner.name_vi, partner.name_native, partner.abbreviation]
         agreement.search_text = agreement.build_search_text(names)
+    print("  search", round(_p() - _t00, 2))
+    import time as _t; _p = _t.process_time; _t0 = _p()
     Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
+    print("  bulk agreements", round(_p() - _t0, 2)); _t0 = _p()
+    ids = [agreement.pk for agreement in agreements]
+    if None in ids:  # a backend that cannot return ids: not one this project supports
+        raise RuntimeError("bulk_create did not return primary keys")
 
-    through_rows: dict[str, list[models.Model]] = {}
     for name in m2m_names:
         field = Agreement._meta.get_field(name)
-        through = field.remote_field.through
-        target = field.m2m_reverse_field_name()
-        rows = [
-            through(agreement_id=agreement.pk, **{f"{target}_id": obj.pk})
-            for agreement in agreements
-            for obj in m2m_values(agreement, name)
-        ]
-        through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-        through_rows[name] = _with_pks(through, rows, "agreement_id", agreements)
-
-    if _history_enabled():
-        history = Agreement.history.bulk_history_create(
-            agreements,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=CHANGE_REASON,
+        _insert_rows(
+            field.remote_field.through,
+            [field.m2m_column_name(), field.m2m_reverse_name()],
+            [
+                (agreement.pk, obj.pk)
+                for agreement in agreements
+                for obj in m2m_values(agreement, name)
+            ],
         )
-        history_ids = _history_ids(Agreement, history, agreements)
-        for name in m2m_names:
-            m2m_history = apps.get_model("agreements", f"HistoricalAgreement_{name}")
-            through = Agreement._meta.get_field(name).remote_field.through
-            attnames = [f.attname for f in through._meta.concrete_fields]
-            m2m_history.objects.bulk_create(
-                [
-                    m2m_history(
-                        history_id=history_ids[row.agreement_id],
-                        **{attname: getattr(row, attname) for attname in attnames},
-                    )
-                    for row in through_rows[name]
-                ],
-                batch_size=BATCH_SIZE,
-            )
 
     # Registering an agreement that is already signed starts its 15-day reporting clock.
-    notices = [
-        LegalNotice(
-            agreement=agreement,
-            event=None,
-            kind=LegalNotice.Kind.SIGNING_REPORT,
-            due_on=agreement.signed_on + timedelta(days=NOTICE_DAYS),
-        )
+    signed = [
+        agreement
         for agreement in agreements
         if agreement.state in {Agreement.State.SIGNED, Agreement.State.IN_FORCE}
         and agreement.signed_on
     ]
-    if notices:
-        bulk_create_with_history(
-            notices,
-            LegalNotice,
-            batch_size=BATCH_SIZE,
-            default_user=user,
-            default_change_reason=CHANGE_REASON,
-        )
+    _insert_rows(
+        LegalNotice,
+        ["agreement_id", "event_id", "kind", "due_on", "done_on", "reference"],
+        [
+            (
+                agreement.pk,
+                None,
+                LegalNotice.Kind.SIGNING_REPORT.value,
+                connection.ops.adapt_datefield_value(
+                    agreement.signed_on + timedelta(days=NOTICE_DAYS)
+                ),
+                None,
+                "",
+            )
+            for agreement in signed
+        ],
+    )
+
+    print("  m2m+notices", round(_p() - _t0, 2)); _t0 = _p()
+    if _history_enabled():
+        when = timezone.now()
+        last = Agreement.history.aggregate(last=Max("history_id"))["last"] or 0
+        _copy_to_history(Agreement, "id", ids, user=user, when=when)
+        for name in m2m_names:
+            _copy_m2m_to_history(name, ids, last)
+        _copy_to_history(LegalNotice, "agreement_id", [a.pk for a in signed], user=user, when=when)
     return agreements
 
 
@@ -863,29 +997,12 @@ def outputs_bulk_create(*, user, outputs: list[Output]) -> list[Output]:
     """Register many checked outputs, with history recording ``user``."""
     if not outputs:
         return []
-    return bulk_create_with_history(
-        outputs,
-        Output,
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=CHANGE_REASON,
-    )
-
-
-def _with_pks(model, rows: list, owner: str, owners: list) -> list:
-    """The rows with their primary keys (backends that cannot return them get a re-read)."""
-    if all(row.pk for row in rows):
-        return rows
-    return list(model.objects.filter(**{f"{owner}__in": [o.pk for o in owners]}))
-
-
-def _history_ids(model, history: list, objects: list) -> dict[int, int]:
-    if history and all(record.pk for record in history):
-        return {record.id: record.pk for record in history}
-    records = model.history.filter(
-        Q(id__in=[obj.pk for obj in objects]), history_type="+"
-    ).values_list("id", "history_id")
-    return dict(records)
+    Output.objects.bulk_create(outputs, batch_size=BATCH_SIZE)
+    if _history_enabled():
+        _copy_to_history(
+            Output, "id", [output.pk for output in outputs], user=user, when=timezone.now()
+        )
+    return outputs
 
 
 def error_columns(resource: ExcelResource, error_dict: dict[str, list[str]]):

@@ -3,11 +3,14 @@ from django.db import connection
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
+from agreements.models import Agreement, LegalNotice, Output
+from agreements.services import review_coverage
 from partners.models import Partner
 
 from .celery_app import app as celery_app
@@ -49,7 +52,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page; later capabilities fill the dashboards."""
     user = request.user
-    context: dict = {}
+    today = timezone.localdate()
+    visible = Agreement.objects.visible_to(user)
+    coverage = review_coverage(queryset=visible, today=today)
+    context: dict = {
+        "coverage": coverage,
+        "in_force_count": coverage.in_force,
+        "expiring_count": visible.expiring(today, within=90).count(),
+        "overdue_notices": LegalNotice.objects.overdue(today).filter(agreement__in=visible).count(),
+    }
     if perms.is_administrator(user):
         template = "home/admin.html"
         rows = User.objects.filter(is_active=True).values("role").annotate(n=Count("id"))
@@ -73,6 +84,13 @@ def home(request: HttpRequest) -> HttpResponse:
         context["twinned_count"] = Partner.objects.filter(is_twinned=True).count()
     else:
         template = "home/reporter.html"
+        context["my_outputs"] = (
+            Output.objects.filter(responsible_agency_id=user.agency_id)
+            .exclude(status__in=[Output.Status.ACHIEVED, Output.Status.CANCELLED])
+            .select_related("agreement")
+            .order_by("due_on")[:10]
+        )
+        context["today"] = today
         context["colleagues"] = (
             User.objects.filter(agency_id=user.agency_id, is_active=True).exclude(pk=user.pk)
             if user.agency_id

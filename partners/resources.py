@@ -52,7 +52,6 @@ class PartnerResource(ExcelResource):
     sheet_title = "Đối tác"
     file_stem = "doi-tac-nuoc-ngoai"
     list_url = "partners:list"
-    foreign_keys = ("parent",)
 
     name_vi = _text("name_vi", "Tên tiếng Việt", required=True)
     name_native = _text("name_native", "Tên gốc hoặc tiếng Anh")

@@ -66,5 +66,5 @@ def test_home_query_count_is_fixed(client, official, django_assert_max_num_queri
 
     PartnerFactory.create_batch(30)
     client.force_login(official)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         client.get(reverse("home"))

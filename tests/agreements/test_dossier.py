@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 # Imported explicitly: Celery's autodiscovery imports agreements.tasks, which imports this.
 from agreements import dossier_tasks
-from agreements.dossier import dossier_build, dossier_request, history_csv
+from agreements.dossier import dossier_build, dossier_request, dossiers_purge, history_csv
 from agreements.models import (
     Agreement,
     AgreementEvent,
@@ -449,6 +449,23 @@ def test_missing_signed_file_fails_with_a_readable_error(
     job.refresh_from_db()
     assert job.status == DossierJob.Status.FAILED
     assert "Bản scan" in job.error
+
+
+def test_purge_deletes_old_dossiers_and_their_files(
+    agreement, official, leader, media, django_capture_on_commit_callbacks
+):
+    old = _request(agreement, official, django_capture_on_commit_callbacks)
+    dossier_build(job_id=old.pk)
+    old.refresh_from_db()
+    old_path = Path(old.file.path)
+    DossierJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    recent = _request(agreement, leader, django_capture_on_commit_callbacks)
+    dossier_build(job_id=recent.pk)
+    assert dossiers_purge() == 1
+    assert not old_path.exists()
+    assert list(DossierJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    recent.refresh_from_db()
+    assert Path(recent.file.path).exists()
 
 
 def test_task_is_declared_as_required():

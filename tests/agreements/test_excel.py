@@ -702,7 +702,6 @@ def test_file_name_and_size_limits(client, official, monkeypatch):
 
 def test_row_limit(client, official, registry, monkeypatch):
     monkeypatch.setattr(excel, "MAX_ROWS", 3)
-    monkeypatch.setattr(excel.read_xlsx, "__kwdefaults__", {"max_rows": 3})
     client.force_login(official)
     response = upload(client, "agreements", xlsx(AGREEMENT_HEADERS, [agreement_row()] * 4))
     assert "3" in response.context["form"].errors["file"][0]
