@@ -273,35 +273,105 @@ def _read_first_sheet(archive: zipfile.ZipFile, max_rows: int) -> Sheet:
     return _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows)
 
 
+SHEET_DATA_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData\b[^>]*?(/?)>")
+ROOT_TAG_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^>]*>")
+ENCODING_RE = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([^\"']+)[\"']")
+BATCH_BYTES = 4 << 20
+
+
+def _row_elements(stream) -> Iterator:
+    """The <row> elements of a worksheet, in order, with bounded memory."""
+    head = stream.read(1 << 16)
+    layout = _batch_layout(head)
+    if layout is None:
+        yield from _rows_pulled(head, stream)
+    else:
+        yield from _rows_batched(head, stream, *layout)
+
+
+def _batch_layout(head: bytes):
+    """How to cut the sheet into batches of rows, when it is plain UTF-8 (as every
+    spreadsheet program writes it); None sends the file to the slower event parser."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    declared = ENCODING_RE.match(head)
+    if declared and declared.group(1).lower().replace(b"-", b"") != b"utf8":
+        return None
+    root = ROOT_TAG_RE.search(head)
+    data = SHEET_DATA_RE.search(head)
+    if root is None or data is None or data.start() <= root.start():
+        return None
+    prefix = data.group(1) + b":" if data.group(1) else b""
+    return root.group(0), root.group(1), prefix, data.end(), data.group(2) == b"/"
+
+
+def _rows_batched(buffer: bytes, stream, root_tag, root_name, prefix, offset, empty) -> Iterator:
+    """Parse a few MB of rows at a time, each batch wrapped in the worksheet's own start tag
+    (so its namespaces hold): ElementTree builds trees far faster than it reports events."""
+    if empty:
+        return
+    close_row = b"</" + prefix + b"row>"
+    end_data = b"</" + prefix + b"sheetData>"
+    tail = b"</" + root_name + b">"
+    buffer = buffer[offset:]
+    while True:
+        chunk = stream.read(BATCH_BYTES)
+        buffer += chunk
+        stop = buffer.find(end_data)
+        if stop >= 0:
+            part, buffer, done = buffer[:stop], b"", True
+        else:
+            cut = buffer.rfind(close_row)
+            if cut < 0:
+                if not chunk:
+                    raise ValueError("the sheet data does not end")
+                continue
+            cut += len(close_row)
+            part, buffer, done = buffer[:cut], buffer[cut:], False
+        if part.strip():
+            yield from fromstring(root_tag + part + tail)
+        if done:
+            return
+        if not chunk:
+            raise ValueError("the sheet data does not end")
+
+
+def _rows_pulled(head: bytes, stream) -> Iterator:
+    parser = XMLPullParser(events=("end",))
+    chunk = head
+    while chunk:
+        parser.feed(chunk)
+        for _event, element in parser.read_events():
+            if element.tag == "row" or element.tag.endswith("}row"):
+                yield element
+                element.clear()
+        chunk = stream.read(1 << 20)
+    parser.close()
+
+
 def _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows) -> Sheet:
     headers: list[str] | None = None
     rows: list[tuple[int, list]] = []
     row_number = 0
     tags: tuple[str, ...] | None = None
-    parser = XMLPullParser(events=("end",))
     with archive.open(sheet_path) as stream:
-        while chunk := stream.read(1 << 20):
-            parser.feed(chunk)
-            for _event, element in parser.read_events():
-                if tags is None:  # the sheet's namespace, whatever its prefix
-                    namespace = element.tag.rpartition("}")[0] + "}" if "}" in element.tag else ""
-                    tags = tuple(namespace + name for name in ("row", "v", "is"))
-                if element.tag != tags[0]:
-                    continue
-                row_number = int(element.get("r") or row_number + 1)
-                values = _row_values(element, tags, shared, date_styles, epoch)
-                element.clear()
-                if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-                    continue
-                if headers is None:
-                    headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
-                    continue
-                if len(rows) >= max_rows:
-                    raise ExcelFileError(
-                        _("The sheet has more than %(max)s rows; split it into several files.")
-                        % {"max": f"{max_rows:,}".replace(",", ".")}
-                    )
-                rows.append((row_number, values))
+        for element in _row_elements(stream):
+            if tags is None:  # the sheet's namespace, whatever its prefix
+                namespace = element.tag[: -len("row")]
+                tags = (namespace + "v", namespace + "is")
+            row_number = int(element.get("r") or row_number + 1)
+            values = _row_values(element, tags, shared, date_styles, epoch)
+            if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+                continue
+            if headers is None:
+                headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
+                continue
+            if len(rows) >= max_rows:
+                raise ExcelFileError(
+                    _("The sheet has more than %(max)s rows; split it into several files.")
+                    % {"max": f"{max_rows:,}".replace(",", ".")}
+                )
+            rows.append((row_number, values))
     if headers is None:
         raise ExcelFileError(_("The first sheet of the workbook is empty."))
     return Sheet(headers=headers, rows=rows)
@@ -311,7 +381,7 @@ _COLUMNS: dict[str, int] = {}
 
 
 def _row_values(row, tags, shared, date_styles, epoch) -> list:
-    _row_tag, v_tag, is_tag = tags
+    v_tag, is_tag = tags
     values: list = []
     for cell in row:
         reference = cell.get("r")

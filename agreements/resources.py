@@ -845,8 +845,58 @@ def _history_enabled() -> bool:
 
 
 def _chunks(items: list, size: int = BATCH_SIZE) -> Iterator[list]:
+    size = max(1, min(size, (connection.features.max_query_params or 100_000) - 8))
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _insert_returning(model, objects: list) -> None:
+    """bulk_create for plain fields at a fraction of its cost: the values are adapted once
+    per column kind, and the new ids come back with RETURNING (as bulk_create gets them)."""
+    if not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        return
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    adapters = []
+    for field in fields:
+        kind = field.get_internal_type()
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objects:
+                setattr(obj, field.attname, now)
+            stamp = connection.ops.adapt_datetimefield_value(now)
+            adapters.append(lambda value, stamp=stamp: stamp)
+        elif kind in {"CharField", "TextField", "BooleanField", "ForeignKey"}:
+            adapters.append(None)
+        elif kind == "DateField":
+            adapters.append(connection.ops.adapt_datefield_value)
+        else:
+            adapters.append(lambda value, field=field: field.get_db_prep_save(value, connection))
+    attnames = [field.attname for field in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(
+        1, min(500, (connection.features.max_query_params or 100_000) // len(fields))
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), per_statement):
+            batch = objects[start : start + per_statement]
+            params = []
+            for obj in batch:
+                for attname, adapt in zip(attnames, adapters, strict=True):
+                    value = getattr(obj, attname)
+                    params.append(value if adapt is None else adapt(value))
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+                + ", ".join([row_marks] * len(batch))
+                + f" RETURNING {quote(model._meta.pk.column)}",
+                params,
+            )
+            for obj, (pk,) in zip(batch, cursor.fetchall(), strict=True):
+                obj.pk = pk
+                obj._state.adding = False
+                obj._state.db = connection.alias
 
 
 def _insert_rows(model, columns: list[str], rows: list[tuple]) -> None:
@@ -931,19 +981,13 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
     if not agreements:
         return []
     m2m_names = ("partners", "fields", "coordinating_agencies")
-    import time as _t; _p = _t.process_time; _t00 = _p()
     for agreement in agreements:
         names: list[str] = []
         for partner in m2m_values(agreement, "partners"):
             names += [partner.name_vi, partner.name_native, partner.abbreviation]
         agreement.search_text = agreement.build_search_text(names)
-    print("  search", round(_p() - _t00, 2))
-    import time as _t; _p = _t.process_time; _t0 = _p()
-    Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
-    print("  bulk agreements", round(_p() - _t0, 2)); _t0 = _p()
+    _insert_returning(Agreement, agreements)
     ids = [agreement.pk for agreement in agreements]
-    if None in ids:  # a backend that cannot return ids: not one this project supports
-        raise RuntimeError("bulk_create did not return primary keys")
 
     for name in m2m_names:
         field = Agreement._meta.get_field(name)
@@ -982,7 +1026,6 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
         ],
     )
 
-    print("  m2m+notices", round(_p() - _t0, 2)); _t0 = _p()
     if _history_enabled():
         when = timezone.now()
         last = Agreement.history.aggregate(last=Max("history_id"))["last"] or 0
@@ -997,7 +1040,7 @@ def outputs_bulk_create(*, user, outputs: list[Output]) -> list[Output]:
     """Register many checked outputs, with history recording ``user``."""
     if not outputs:
         return []
-    Output.objects.bulk_create(outputs, batch_size=BATCH_SIZE)
+    _insert_returning(Output, outputs)
     if _history_enabled():
         _copy_to_history(
             Output, "id", [output.pk for output in outputs], user=user, when=timezone.now()

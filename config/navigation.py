@@ -34,6 +34,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Home"), "home", "house", _anyone),
     NavEntry(_("Partners"), "partners:list", "globe2", _anyone, "/partners/"),
     NavEntry(_("Agreements"), "agreements:list", "file-earmark-text", _anyone, "/agreements/"),
+    NavEntry(_("Alerts"), "agreements:alerts", "bell", _anyone, "/agreements/alerts/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"
     ),
@@ -48,6 +49,19 @@ def entries_for(user, path: str) -> list[dict]:
             continue
         url = entry.url()
         section = entry.section or url
-        active = path == url if section == "/" else path.startswith(section)
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+        matches = path == url if section == "/" else path.startswith(section)
+        items.append(
+            {
+                "label": entry.label,
+                "url": url,
+                "icon": entry.icon,
+                "active": False,
+                "_match": len(section) if matches else -1,
+            }
+        )
+    # Only the most specific matching entry is active (/agreements/alerts/ over /agreements/).
+    best = max(items, key=lambda item: item["_match"], default=None)
+    for item in items:
+        item["active"] = best is not None and item is best and item["_match"] >= 0
+        del item["_match"]
     return items

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
-from agreements.models import Agreement, LegalNotice, Output
+from agreements.models import Agreement, Output
+from agreements.alerts import alerts_for, count_by_kind
 from agreements.services import review_coverage
 from partners.models import Partner
 
@@ -55,11 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = Agreement.objects.visible_to(user)
     coverage = review_coverage(queryset=visible, today=today)
+    alerts = alerts_for(user, today)
     context: dict = {
         "coverage": coverage,
         "in_force_count": coverage.in_force,
-        "expiring_count": visible.expiring(today, within=90).count(),
-        "overdue_notices": LegalNotice.objects.overdue(today).filter(agreement__in=visible).count(),
+        "alert_count": len(alerts),
+        "alert_counts": count_by_kind(alerts),
     }
     if perms.is_administrator(user):
         template = "home/admin.html"
@@ -70,8 +72,6 @@ def home(request: HttpRequest) -> HttpResponse:
         context["agency_count"] = Agency.objects.active().count()
     elif perms.is_official(user):
         template = "home/official.html"
-        context["partner_count"] = Partner.objects.count()
-        context["agency_count"] = Agency.objects.active().count()
         context["recent_partners"] = Partner.objects.with_related().order_by("-created_at")[:5]
     elif perms.is_leader(user):
         template = "home/leader.html"

@@ -52,6 +52,8 @@ PORTAL = {
     "DEPARTMENT_NAME": env.str("PORTAL_DEPARTMENT_NAME", default="Sở Ngoại vụ"),
     "DEPARTMENT_ABBR": env.str("PORTAL_DEPARTMENT_ABBR", default="SNgV"),
     "DOCUMENT_PLACE": env.str("PORTAL_DOCUMENT_PLACE", default="Tuyên Quang"),
+    # The portal's public address, for links in e-mails.
+    "BASE_URL": env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000"),
 }
 
 # ---------------------------------------------------------------------------
@@ -287,7 +289,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    "expire-agreements": {
+        "task": "agreements.tasks.expire_agreements",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "purge-old-dossiers": {
+        "task": "agreements.tasks.purge_dossiers",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    "send-daily-digests": {
+        "task": "accounts.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
+    },
 }
+
+# Sources of the daily digest: each is a function (user, today) -> list of DigestItem.
+DIGEST_SOURCES = ["agreements.alerts.digest_items"]
 
 LOGGING = {
     "version": 1,
