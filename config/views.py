@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
-from agreements.models import Agreement, Output
 from agreements.alerts import alerts_for, count_by_kind
+from agreements.models import Agreement, Output
 from agreements.services import review_coverage
 from partners.models import Partner
 

@@ -83,7 +83,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     signer_partner_name = "Kim B"
 
     @factory.post_generation
-    def partners(obj, create, extracted, **kwargs):  # noqa: N805
+    def partners(obj, create, extracted, **kwargs):
         if not create:
             return
         obj.partners.set(extracted if extracted is not None else [PartnerFactory()])
