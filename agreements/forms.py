@@ -31,6 +31,7 @@ class BootstrapMixin:
                 field.localize = True
                 field.widget.is_localized = True
                 field.widget.input_type = "text"
+                field.widget.attrs.pop("step", None)
                 field.widget.attrs.setdefault("inputmode", "decimal")
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -215,6 +216,7 @@ def period_choices(today) -> list[tuple[str, str]]:
 
 class ReviewForm(BootstrapMixin, forms.ModelForm):
     period = forms.ChoiceField(label=_("Reporting period"))
+    field_order = ["period", "reviewed_on", "overall", "achievements", "difficulties", "proposals"]
 
     class Meta:
         model = Review

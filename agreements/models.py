@@ -361,7 +361,9 @@ class Output(models.Model):
         DELAYED = "delayed", _("Delayed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="outputs")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="outputs"
+    )
     description = models.CharField(_("output"), max_length=500)
     indicator = models.CharField(_("indicator"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=50, blank=True)

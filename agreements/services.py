@@ -65,6 +65,8 @@ ALLOWED_UPLOADS: dict[bytes, str] = {
     b"MM\x00*": "image/tiff",
 }
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Registering an agreement signed within this many days opens its signing report.
+BACKFILL_NOTICE_DAYS = 90
 
 TEXT_FIELDS = (
     "number",
@@ -133,8 +135,13 @@ def agreement_create(
     agreement.fields.set(fields)
     agreement.coordinating_agencies.set(coordinating_agencies)
     agreement_refresh_search(agreement)
-    if agreement.state in {S.SIGNED, S.IN_FORCE} and agreement.signed_on:
-        # Registering an agreement that is already signed starts its reporting clock too.
+    if (
+        agreement.state in {S.SIGNED, S.IN_FORCE}
+        and agreement.signed_on
+        and agreement.signed_on >= timezone.localdate() - timedelta(days=BACKFILL_NOTICE_DAYS)
+    ):
+        # A recently signed agreement registered after the fact still owes its report; for
+        # older ones (back-filling the registry) the clock is long past and not tracked.
         _open_notice(agreement, None, LegalNotice.Kind.SIGNING_REPORT, agreement.signed_on)
     return agreement
 

@@ -203,6 +203,18 @@ USE_THOUSAND_SEPARATOR = False
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# django-countries' Vietnamese names, corrected where two countries share a name or the
+# name is wrong (Iceland/Ireland, Niger/Nigeria, Réunion…).
+COUNTRIES_OVERRIDE = {
+    "IS": _("Iceland"),
+    "JE": _("Jersey"),
+    "NE": _("Niger"),
+    "SZ": _("Eswatini"),
+    "RE": _("Réunion"),
+    "LY": _("Libya"),
+    "PS": _("Palestine"),
+}
+
 # ---------------------------------------------------------------------------
 # Static and uploaded files. Vendor assets (Bootstrap, htmx) come from node_modules,
 # installed from the npm registry by `make`; nothing is fetched from a CDN.

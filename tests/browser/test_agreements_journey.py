@@ -154,7 +154,7 @@ def test_agreement_journey(
     label(page, "Tên gọi (tiếng Việt)").fill(TITLE)
     label(page, "Đối tác").select_option(label=PARTNER)
     label(page, "Cấp ký kết").select_option(label="Cấp tỉnh (HĐND, UBND tỉnh)")
-    label(page, "Trạng thái").select_option(label="Đang có hiệu lực")
+    label(page, "Trạng thái").select_option(label="Còn hiệu lực")
     label(page, "Ngày ký").fill(dmy(signed_on))
     label(page, "Ngày có hiệu lực").fill(dmy(effective_on))
     label(page, "Ngày hết hiệu lực").fill(dmy(end_on))
@@ -280,7 +280,7 @@ def test_agreement_journey(
     expect(entries).to_have_count(1)
     expect(entries.first.get_by_test_id("history-label")).to_have_text("Tạo mới")
     expect(entries.first.get_by_test_id("history-user")).to_contain_text(OFFICIAL_NAME)
-    expect(change_cells(entries.first, "Trạng thái")).to_have_text(["Đang có hiệu lực"])
+    expect(change_cells(entries.first, "Trạng thái")).to_have_text(["Còn hiệu lực"])
     expect(change_cells(entries.first, "Ngày ký")).to_have_text([dmy(signed_on)])
     expect(change_cells(entries.first, "Đối tác")).to_have_text([PARTNER])
 
