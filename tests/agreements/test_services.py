@@ -287,3 +287,24 @@ def test_oversized_upload_is_refused(official, settings, tmp_path):
         services.document_upload(
             agreement=AgreementFactory(), user=official, uploaded_file=upload, kind="scan"
         )
+
+
+@pytest.mark.parametrize(("days_ago", "notices"), [(10, 1), (200, 0)])
+def test_registering_a_signed_agreement_opens_its_report_only_when_recent(
+    agency, days_ago, notices
+):
+    with time_machine.travel(TODAY):
+        agreement = services.agreement_create(
+            user=None,
+            data={
+                "kind": "mou",
+                "title_vi": "X",
+                "signing_level": "province",
+                "state": "in_force",
+                "signed_on": TODAY - timedelta(days=days_ago),
+                "lead_agency": agency,
+                "objectives": "Y",
+            },
+            partners=[PartnerFactory()],
+        )
+    assert agreement.notices.count() == notices
