@@ -26,6 +26,7 @@ urlpatterns = [
     path("agencies/", include("accounts.urls")),
     path("partners/", include("partners.urls")),
     path("agreements/", include("agreements.urls")),
+    path("delegations/", include("delegations.urls")),
     path("history/", include("accounts.history_urls")),
     path("search/", search_views.search, name="search"),
     path("admin/", admin.site.urls),
