@@ -316,7 +316,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Sources of the daily digest: each is a function (user, today) -> list of DigestItem.
-DIGEST_SOURCES = ["agreements.alerts.digest_items"]
+DIGEST_SOURCES = [
+    "agreements.alerts.digest_items",
+    "delegations.alerts.digest_items",
+]
 
 LOGGING = {
     "version": 1,
