@@ -116,6 +116,8 @@ def registry() -> dict[str, HistoryKind]:
     # Imported here: accounts is the base app and must not import the others at load time.
     from agreements.models import Agreement, Output
     from agreements.permissions import can_edit_agreement, can_view_agreement
+    from delegations.models import Conference, Delegation
+    from delegations.permissions import can_edit_conference, can_edit_delegation
     from partners.models import Partner
 
     kinds = [
@@ -149,6 +151,22 @@ def registry() -> dict[str, HistoryKind]:
             can_restore=_can_restore_output,
             select_related=("agreement",),
             restore_exclude=frozenset({"agreement"}),
+        ),
+        HistoryKind(
+            slug="delegation",
+            model=Delegation,
+            can_view=_logged_in,
+            can_restore=can_edit_delegation,
+            select_related=("host_agency",),
+            restore_exclude=frozenset({"state"}),
+        ),
+        HistoryKind(
+            slug="conference",
+            model=Conference,
+            can_view=_logged_in,
+            can_restore=can_edit_conference,
+            select_related=("organiser",),
+            restore_exclude=frozenset({"state"}),
         ),
     ]
     return {kind.slug: kind for kind in kinds}

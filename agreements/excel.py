@@ -81,6 +81,7 @@ TITLES = {
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
+MAX_COLUMNS = 256  # the templates have at most 25; a stray cell in column XFD is ignored
 MAX_UNPACKED_BYTES = 250 * 1024 * 1024  # a "zip bomb" stops here, before any parsing
 PENDING_TTL_SECONDS = 2 * 60 * 60
 PENDING_MAX = 5
@@ -391,7 +392,7 @@ def _row_values(row, tags, shared, date_styles, epoch) -> list:
             index = _COLUMNS.get(letters)
             if index is None:
                 index = _COLUMNS.setdefault(letters, _column_index(letters))
-            if index < len(values):  # out of order: ignore rather than overwrite
+            if index < len(values) or index >= MAX_COLUMNS:  # out of order, or far away
                 continue
             if index > len(values):
                 values.extend([None] * (index - len(values)))
@@ -508,6 +509,8 @@ def run_import(
 ) -> ImportReport:
     """Check (and unless ``dry_run``, save) every row; all rows are saved or none."""
     columns = map_headers(resource_class, sheet.headers)
+    if not sheet.rows:
+        raise ExcelFileError(_("The sheet has no rows under the header row."))
     kept = [index for index, column in enumerate(columns) if column]
     width = len(columns)
     dataset = tablib.Dataset(headers=[columns[index] for index in kept])
@@ -803,7 +806,7 @@ def _context(resource: str, **kwargs) -> dict:
         "resource": resource,
         "resource_title": TITLES[resource],
         "list_url": reverse(RESOURCES[resource].list_url),
-        "max_rows": MAX_ROWS,
+        "max_rows": f"{MAX_ROWS:,}".replace(",", "."),  # 20.000, as Vietnamese writes it
         "max_megabytes": MAX_UPLOAD_BYTES // 2**20,
         **kwargs,
     }

@@ -34,6 +34,14 @@ ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_("Home"), "home", "house", _anyone),
     NavEntry(_("Partners"), "partners:list", "globe2", _anyone, "/partners/"),
     NavEntry(_("Agreements"), "agreements:list", "file-earmark-text", _anyone, "/agreements/"),
+    NavEntry(_("Delegations"), "delegations:list", "airplane", _anyone, "/delegations/"),
+    NavEntry(
+        _("International conferences"),
+        "delegations:conference_list",
+        "easel",
+        _anyone,
+        "/delegations/conferences/",
+    ),
     NavEntry(_("Alerts"), "agreements:alerts", "bell", _anyone, "/agreements/alerts/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"

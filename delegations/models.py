@@ -329,8 +329,10 @@ class ConferenceQuerySet(models.QuerySet):
         return self.filter(start_on__range=(start, end))
 
     def report_overdue(self, today: date) -> ConferenceQuerySet:
+        """Held (or approved and already closed) conferences with no results report 15 days
+        after closing."""
         return self.filter(
-            state=Conference.State.HELD,
+            state__in=[Conference.State.HELD, Conference.State.APPROVED],
             report_received_on__isnull=True,
             end_on__lt=today - timedelta(days=REPORT_DAYS),
         )
@@ -433,10 +435,15 @@ class Conference(models.Model):
 
     @property
     def report_due_on(self) -> date | None:
-        return self.end_on + timedelta(days=REPORT_DAYS) if self.state == self.State.HELD else None
+        """Within 15 days of closing, once it has been held (or approved and has closed)."""
+        if self.state in {self.State.HELD, self.State.APPROVED}:
+            return self.end_on + timedelta(days=REPORT_DAYS)
+        return None
 
     def report_status(self, today: date) -> str | None:
-        if self.report_due_on is None:
+        if self.report_due_on is None or (
+            self.state == self.State.APPROVED and today <= self.end_on
+        ):
             return None
         if self.report_received_on:
             return "received"

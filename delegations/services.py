@@ -239,7 +239,11 @@ class LeadTimeWarning:
 
 
 def conference_lead_time_warning(conference: Conference, today: date | None = None):
-    """A warning (not an error) when the dates leave less than the legal lead time."""
+    """A warning (not an error) when the dates leave less than the legal lead time.
+
+    Decided conferences without a recorded application date are not judged."""
+    if conference.state != Conference.State.PROPOSED and not conference.application_date:
+        return None
     if conference.lead_time_ok(today or timezone.localdate()):
         return None
     return LeadTimeWarning(conference.application_deadline, conference.lead_days)
@@ -275,6 +279,8 @@ def conference_decide(
             raise DomainError(_("Only a proposed conference can be approved."))
         if not decision_number.strip() or not decision_date:
             raise DomainError(_("Enter the approval decision's number and date."))
+        if decision_date > timezone.localdate():
+            raise DomainError({"decision_date": _("The decision date cannot be in the future.")})
         conference.decision_number = nfc(decision_number)
         conference.decision_date = decision_date
     elif state == C.CANCELLED:
@@ -304,6 +310,10 @@ def conference_record_results(
         raise DomainError(_("Only an approved conference can record results."))
     if conference.end_on > timezone.localdate():
         raise DomainError(_("Results are recorded after the conference closes."))
+    if report_received_on and not (conference.end_on <= report_received_on <= timezone.localdate()):
+        raise DomainError(
+            {"report_received_on": _("The report arrives after the closing and not in the future.")}
+        )
     conference.results = nfc(results)
     conference.foreign_participants = foreign_participants
     conference.report_received_on = report_received_on

@@ -53,6 +53,9 @@ class PartnerDetailView(DetailView):
             .select_related("agreement", "agency")
             .order_by("-reviewed_on", "-id")[:20]
         )
+        context["delegations"] = self.object.delegations.select_related("host_agency").order_by(
+            "-planned_start", "-id"
+        )[:20]
         context["can_edit"] = agreement_perms.can_edit_agreement(self.request.user)
         return context
 

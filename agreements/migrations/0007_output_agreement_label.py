@@ -5,20 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agreements', '0006_output_values_not_negative'),
+        ("agreements", "0006_output_values_not_negative"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaloutput',
-            name='agreement',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='agreements.agreement', verbose_name='agreement'),
+            model_name="historicaloutput",
+            name="agreement",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="agreements.agreement",
+                verbose_name="agreement",
+            ),
         ),
         migrations.AlterField(
-            model_name='output',
-            name='agreement',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outputs', to='agreements.agreement', verbose_name='agreement'),
+            model_name="output",
+            name="agreement",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outputs",
+                to="agreements.agreement",
+                verbose_name="agreement",
+            ),
         ),
     ]

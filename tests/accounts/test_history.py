@@ -483,9 +483,13 @@ def test_output_restore_by_an_official(client, official, reporter, agency, yunna
     assert output.agreement == agreement
 
 
-def test_registry_covers_the_three_kinds():
+def test_registry_covers_every_kind():
+    from delegations.models import Conference, Delegation
+
     assert {slug: kind.model for slug, kind in registry().items()} == {
         "partner": Partner,
         "agreement": Agreement,
         "output": Output,
+        "delegation": Delegation,
+        "conference": Conference,
     }

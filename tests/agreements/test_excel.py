@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Agency
 from agreements import excel
@@ -370,9 +370,8 @@ def test_good_agreement_file_is_previewed_then_imported(client, official, regist
     assert first.auto_renewal is True and first.is_public is False
     assert first.lead_agency.short_name == "SNgV"
     assert "xieng khoang" in first.search_text and "koica" in first.search_text
-    # As services.agreement_create: a signed agreement opens its 15-day signing report.
-    notice = LegalNotice.objects.get(agreement=first)
-    assert notice.due_on == date(2024, 3, 16)
+    # As services.agreement_create: an agreement signed long ago opens no signing report.
+    assert not LegalNotice.objects.filter(agreement=first).exists()
 
     second = Agreement.objects.get(number="02/2024/CT")
     assert second.kind == Agreement.Kind.PROGRAMME
@@ -397,8 +396,6 @@ def test_imported_agreements_have_history_with_the_importing_user(client, offici
     }
     assert record.coordinating_agencies.count() == 2
     assert record.fields.count() == 2
-    notice_history = LegalNotice.history.get(agreement_id=first.pk)
-    assert notice_history.history_user_id == official.pk
 
 
 def test_mixed_errors_are_all_reported_and_nothing_is_saved(client, official, registry):
@@ -670,8 +667,18 @@ def _zip(files: dict[str, str]) -> bytes:
         (_zip({"xl/workbook.xml": "<workbook><sheets><sheet"}), "không phải là tệp Excel"),
         (xlsx(["Họ và tên", "Ngày sinh"], [["A", "01/01/2000"]]), "Các cột không khớp"),
         (xlsx([], []), "không có dữ liệu"),
+        (xlsx(AGREEMENT_HEADERS, []), "không có dòng dữ liệu"),
     ],
-    ids=["pdf", "empty", "xls", "docx-like", "broken-xml", "wrong-headers", "empty-sheet"],
+    ids=[
+        "pdf",
+        "empty",
+        "xls",
+        "docx-like",
+        "broken-xml",
+        "wrong-headers",
+        "empty-sheet",
+        "headers-only",
+    ],
 )
 def test_bad_files_get_a_clear_message(client, official, media, data, message):
     client.force_login(official)
@@ -802,3 +809,76 @@ def test_excel_error_cells_are_reported(client, official, registry):
     report = excel.run_import(AgreementResource, sheet, user=official, dry_run=True)
     assert [(e.row, e.column) for e in report.errors] == [(2, "Tên tiếng Việt")]
     assert "#REF!" in report.errors[0].message
+
+
+def test_reader_falls_back_to_the_event_parser():
+    """A sheet that cannot be cut into batches (here UTF-16) is still read, row by row."""
+    sheet_xml = (
+        '<?xml version="1.0" encoding="UTF-16"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Tên</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Lào</t></is></c>'
+        '<c r="XFD2" t="inlineStr"><is><t>far away</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
+    files = {**EXCEL_LIKE}
+    files["xl/worksheets/sheet2.xml"] = sheet_xml.encode("utf-16")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    sheet = excel.read_xlsx(buffer.getvalue())
+    assert sheet.headers == ["Tên"]
+    assert sheet.rows == [(2, ["Lào"])]  # the cell in column XFD is ignored
+
+
+def test_bulk_import_matches_the_service(client, official, registry, agency):
+    """The bulk writer leaves the same records as services.agreement_create."""
+    from agreements import services
+
+    data = {
+        "kind": "mou",
+        "number": "SV-1",
+        "title_vi": "Bản ghi nhớ về giáo dục",
+        "signing_level": "province",
+        "state": "in_force",
+        "signed_on": timezone.localdate() - timedelta(days=10),
+        "lead_agency": agency,
+        "objectives": "Trao đổi sinh viên.",
+    }
+    by_service = services.agreement_create(
+        user=official, data=data, partners=[registry["koica"], registry["xieng"]]
+    )
+    row = agreement_row(
+        **{
+            "Loại thỏa thuận": "mou",
+            "Số hiệu": "XL-1",
+            "Tên tiếng Việt": "Bản ghi nhớ về giáo dục",
+            "Đối tác": "KOICA; Tỉnh Xiêng Khoảng",
+            "Cấp ký kết": "province",
+            "Trạng thái": "in_force",
+            "Ngày ký": (timezone.localdate() - timedelta(days=10)).strftime("%d/%m/%Y"),
+            "Cơ quan chủ trì": "SVHTTDL",
+            "Mục tiêu": "Trao đổi sinh viên.",
+        }
+    )
+    client.force_login(official)
+    response = upload(client, "agreements", xlsx(AGREEMENT_HEADERS, [row]))
+    confirm(client, "agreements", response.context["token"])
+    imported = Agreement.objects.get(number="XL-1")
+    assert imported.search_text == by_service.search_text.replace("sv-1", "xl-1")
+    assert imported.created_at is not None and imported.updated_at is not None
+    fields = ["kind", "title_vi", "signing_level", "state", "signed_on", "lead_agency_id"]
+    assert [getattr(imported, f) for f in fields] == [getattr(by_service, f) for f in fields]
+    assert set(imported.partners.all()) == set(by_service.partners.all())
+    # A recent signing opens the 15-day report, with its history.
+    notices = [LegalNotice.objects.get(agreement=a) for a in (imported, by_service)]
+    assert notices[0].due_on == notices[1].due_on and notices[0].kind == notices[1].kind
+    assert notices[0].history.get().history_user_id == official.pk
+    imported.full_clean()  # what the service would have required
+    latest = imported.history.latest()
+    assert latest.history_type == "+" and latest.history_user_id == official.pk
+    assert {p.partner_id for p in latest.partners.all()} == {
+        registry["koica"].pk,
+        registry["xieng"].pk,
+    }

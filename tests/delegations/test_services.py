@@ -32,23 +32,40 @@ def plan(agency):
 @pytest.fixture
 def item(plan, agency):
     return services.plan_item_save(
-        user=None, plan=plan,
-        data={"purpose": "investment", "description": "Xúc tiến đầu tư nông nghiệp tại Hàn Quốc",
-              "country": "KR", "lead_agency": agency, "expected_month": 5},
+        user=None,
+        plan=plan,
+        data={
+            "purpose": "investment",
+            "description": "Xúc tiến đầu tư nông nghiệp tại Hàn Quốc",
+            "country": "KR",
+            "lead_agency": agency,
+            "expected_month": 5,
+        },
     )
 
 
 def _propose(user, agency, item=None, **extra):
     data = {
-        "direction": Direction.OUTBOUND, "plan_item": item, "title": "Đoàn công tác Hàn Quốc",
-        "purpose": "investment", "head_name": "Nguyễn Văn Sơn", "head_title": "Phó Chủ tịch",
-        "country": "KR", "planned_start": date(2026, 5, 10), "planned_end": date(2026, 5, 16),
-        "host_agency": agency, **extra,
+        "direction": Direction.OUTBOUND,
+        "plan_item": item,
+        "title": "Đoàn công tác Hàn Quốc",
+        "purpose": "investment",
+        "head_name": "Nguyễn Văn Sơn",
+        "head_title": "Phó Chủ tịch",
+        "country": "KR",
+        "planned_start": date(2026, 5, 10),
+        "planned_end": date(2026, 5, 16),
+        "host_agency": agency,
+        **extra,
     }
     return services.delegation_propose(
-        user=user, data=data, partners=[PartnerFactory()],
-        members=[{"name": "Trần Thị Mai", "title": "Chuyên viên"},
-                 {"name": "Lê Văn Hùng", "title": "Phó Giám đốc Sở", "agency": agency}],
+        user=user,
+        data=data,
+        partners=[PartnerFactory()],
+        members=[
+            {"name": "Trần Thị Mai", "title": "Chuyên viên"},
+            {"name": "Lê Văn Hùng", "title": "Phó Giám đốc Sở", "agency": agency},
+        ],
     )
 
 
@@ -57,12 +74,18 @@ def test_lifecycle_and_results_report_due(reporter, official, agency, item):
     assert delegation.state == "proposed"
     assert delegation.members.count() == 2
     services.delegation_approve(
-        delegation=delegation, user=official, decision_number="", decision_date=date(2026, 4, 1),
+        delegation=delegation,
+        user=official,
+        decision_number="",
+        decision_date=date(2026, 4, 1),
         decision_authority="UBND tỉnh",
     )
     delegation = services.delegation_record_results(
-        delegation=delegation, user=reporter, actual_start=date(2026, 5, 11),
-        actual_end=date(2026, 5, 17), results="Ký biên bản ghi nhớ",
+        delegation=delegation,
+        user=reporter,
+        actual_start=date(2026, 5, 11),
+        actual_end=date(2026, 5, 17),
+        results="Ký biên bản ghi nhớ",
     )
     assert delegation.state == "done"
     assert delegation.report_due_on == date(2026, 6, 1)
@@ -76,15 +99,21 @@ def test_outside_plan_needs_its_own_decision(official, agency):
     assert not delegation.in_plan
     with pytest.raises(DomainError) as error:
         services.delegation_approve(
-            delegation=delegation, user=official, decision_number=" ",
-            decision_date=date(2026, 4, 1), decision_authority="UBND tỉnh",
+            delegation=delegation,
+            user=official,
+            decision_number=" ",
+            decision_date=date(2026, 4, 1),
+            decision_authority="UBND tỉnh",
         )
     assert "decision_number" in error.value.message_dict
     delegation.refresh_from_db()
     assert delegation.state == "proposed"
     services.delegation_approve(
-        delegation=delegation, user=official, decision_number="123/QĐ-UBND",
-        decision_date=date(2026, 4, 1), decision_authority="UBND tỉnh",
+        delegation=delegation,
+        user=official,
+        decision_number="123/QĐ-UBND",
+        decision_date=date(2026, 4, 1),
+        decision_authority="UBND tỉnh",
     )
 
 
@@ -118,33 +147,51 @@ def test_cancelled_or_done_cannot_change(official, agency):
     )
     with pytest.raises(DomainError):
         services.delegation_approve(
-            delegation=delegation, user=official, decision_number="1/QĐ",
-            decision_date=date(2026, 4, 1), decision_authority="UBND tỉnh",
+            delegation=delegation,
+            user=official,
+            decision_number="1/QĐ",
+            decision_date=date(2026, 4, 1),
+            decision_authority="UBND tỉnh",
         )
 
 
 def test_results_only_after_the_trip(official, agency):
-    delegation = _propose(official, agency, planned_start=date(2026, 7, 1),
-                          planned_end=date(2026, 7, 5))
-    services.delegation_approve(delegation=delegation, user=official, decision_number="2/QĐ",
-                                decision_date=date(2026, 6, 1), decision_authority="UBND tỉnh")
+    delegation = _propose(
+        official, agency, planned_start=date(2026, 7, 1), planned_end=date(2026, 7, 5)
+    )
+    services.delegation_approve(
+        delegation=delegation,
+        user=official,
+        decision_number="2/QĐ",
+        decision_date=date(2026, 6, 1),
+        decision_authority="UBND tỉnh",
+    )
     with pytest.raises(DomainError):
         services.delegation_record_results(
-            delegation=delegation, user=official, actual_start=date(2026, 7, 1),
-            actual_end=date(2026, 7, 5), results="x",
+            delegation=delegation,
+            user=official,
+            actual_start=date(2026, 7, 1),
+            actual_end=date(2026, 7, 5),
+            results="x",
         )
 
 
 def _done(official, agency, start, end, members=2, direction=Direction.OUTBOUND, item=None):
-    delegation = _propose(official, agency, item, direction=direction, planned_start=start,
-                          planned_end=end)
+    delegation = _propose(
+        official, agency, item, direction=direction, planned_start=start, planned_end=end
+    )
     delegation.members.all().delete()
     from delegations.models import DelegationMember
 
     for n in range(members):
         DelegationMember.objects.create(delegation=delegation, name=f"Thành viên {n}")
-    services.delegation_approve(delegation=delegation, user=official, decision_number="3/QĐ",
-                                decision_date=min(start, TODAY), decision_authority="UBND tỉnh")
+    services.delegation_approve(
+        delegation=delegation,
+        user=official,
+        decision_number="3/QĐ",
+        decision_date=min(start, TODAY),
+        decision_authority="UBND tỉnh",
+    )
     return services.delegation_record_results(
         delegation=delegation, user=official, actual_start=start, actual_end=end, results="Tốt"
     )
@@ -154,27 +201,40 @@ def test_delegations_and_person_trips_over_a_range_that_cuts_across(official, ag
     _done(official, agency, date(2025, 12, 10), date(2025, 12, 20), members=4)  # starts before
     _done(official, agency, date(2025, 12, 15), date(2025, 12, 18), members=2)
     _done(official, agency, date(2026, 3, 1), date(2026, 3, 5), members=0)
-    _done(official, agency, date(2026, 6, 14), date(2026, 6, 19), members=5,
-          direction=Direction.INBOUND)
+    _done(
+        official,
+        agency,
+        date(2026, 6, 14),
+        date(2026, 6, 19),
+        members=5,
+        direction=Direction.INBOUND,
+    )
     _done(official, agency, date(2026, 6, 15), date(2026, 6, 18), members=9)  # after the range
     totals = services.delegation_totals(start=date(2025, 12, 15), end=date(2026, 6, 14))
     assert (totals["outbound"].delegations, totals["outbound"].people) == (2, 2 + 1 + 0 + 1)
     assert (totals["inbound"].delegations, totals["inbound"].people) == (1, 6)
-    other = services.delegation_totals(start=date(2025, 12, 15), end=date(2026, 6, 14),
-                                       agency=AgencyFactory())
+    other = services.delegation_totals(
+        start=date(2025, 12, 15), end=date(2026, 6, 14), agency=AgencyFactory()
+    )
     assert other["outbound"].delegations == 0
 
 
 def test_plan_vs_actual(official, agency, plan, item):
     second = services.plan_item_save(
-        user=None, plan=plan,
-        data={"purpose": "tourism", "description": "Quảng bá du lịch tại Lào", "country": "LA",
-              "lead_agency": agency},
+        user=None,
+        plan=plan,
+        data={
+            "purpose": "tourism",
+            "description": "Quảng bá du lịch tại Lào",
+            "country": "LA",
+            "lead_agency": agency,
+        },
     )
     _done(official, agency, date(2026, 5, 1), date(2026, 5, 3), item=item)
     postponed = _propose(official, agency, second)
-    services.delegation_set_aside(delegation=postponed, user=official, state="postponed",
-                                  reason="Lùi sang quý III")
+    services.delegation_set_aside(
+        delegation=postponed, user=official, state="postponed", reason="Lùi sang quý III"
+    )
     _done(official, agency, date(2026, 2, 1), date(2026, 2, 3))  # outside the plan
     result = services.plan_vs_actual(year=2026, direction=Direction.OUTBOUND)
     assert result.planned == 2
@@ -203,9 +263,16 @@ def test_one_plan_per_year_and_direction(plan):
 def test_conference_lead_time_warning(official, agency, authority, applied, warned):
     conference = services.conference_save(
         user=official,
-        data={"title": "Hội thảo xúc tiến đầu tư", "purpose": "investment", "organiser": agency,
-              "start_on": date(2026, 9, 1), "end_on": date(2026, 9, 2), "place": "Tuyên Quang",
-              "approval_authority": authority, "application_date": applied},
+        data={
+            "title": "Hội thảo xúc tiến đầu tư",
+            "purpose": "investment",
+            "organiser": agency,
+            "start_on": date(2026, 9, 1),
+            "end_on": date(2026, 9, 2),
+            "place": "Tuyên Quang",
+            "approval_authority": authority,
+            "application_date": applied,
+        },
     )
     warning = services.conference_lead_time_warning(conference)
     assert (warning is not None) == warned
@@ -216,12 +283,23 @@ def test_conference_lead_time_warning(official, agency, authority, applied, warn
 def test_conference_results_and_report_due(official, agency):
     conference = services.conference_save(
         user=official,
-        data={"title": "Hội thảo du lịch", "purpose": "tourism", "organiser": agency,
-              "start_on": date(2026, 6, 1), "end_on": date(2026, 6, 2), "place": "Hà Giang",
-              "application_date": date(2026, 4, 1)},
+        data={
+            "title": "Hội thảo du lịch",
+            "purpose": "tourism",
+            "organiser": agency,
+            "start_on": date(2026, 6, 1),
+            "end_on": date(2026, 6, 2),
+            "place": "Hà Giang",
+            "application_date": date(2026, 4, 1),
+        },
     )
-    services.conference_decide(conference=conference, user=official, state="approved",
-                               decision_number="9/QĐ-UBND", decision_date=date(2026, 4, 20))
+    services.conference_decide(
+        conference=conference,
+        user=official,
+        state="approved",
+        decision_number="9/QĐ-UBND",
+        decision_date=date(2026, 4, 20),
+    )
     conference = services.conference_record_results(
         conference=conference, user=official, results="Thành công", foreign_participants=35
     )
