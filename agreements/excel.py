@@ -1,8 +1,7 @@
 """Excel (.xlsx) templates, exports and imports of partners, agreements and outputs.
 
-Reading: a small streaming reader of the first worksheet (zipfile + ElementTree), about three
-times faster than openpyxl's read-only mode and bounded in memory, which keeps a 10,000-row
-import within a few seconds. Writing: openpyxl in write-only mode; any text that Excel could
+Reading: openpyxl in read-only mode (streaming, bounded memory), after a check of the
+unpacked size against zip bombs. Writing: openpyxl in write-only mode; any text that Excel could
 take for a formula (= + - @, tab, CR) is written with a leading single quote.
 
 Import is two steps. The upload is checked in full (a dry run) and the user sees every error
@@ -17,7 +16,6 @@ import gc
 import hashlib
 import io
 import logging
-import posixpath
 import re
 import secrets
 import time
@@ -28,7 +26,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
-from xml.etree.ElementTree import XMLPullParser, fromstring
 
 import tablib
 from django import forms
@@ -42,13 +39,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 from simple_history.models import HistoricalRecords
 
 from partners.resources import PartnerResource
@@ -120,103 +115,12 @@ class Sheet:
     rows: list[tuple[int, list]]  # (row number in Excel, cell values)
 
 
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _column_index(reference: str) -> int:
-    index = 0
-    for char in reference:
-        if "A" <= char <= "Z":
-            index = index * 26 + ord(char) - 64
-        else:
-            break
-    return index - 1
-
-
-def _resolve(base: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
-
-
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """{id: (type, resolved target)} of a part's relationships."""
-    rels_path = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-    try:
-        root = fromstring(archive.read(rels_path))
-    except KeyError:
-        return {}
-    result = {}
-    for rel in root:
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        result[rel.get("Id", "")] = (rel.get("Type", ""), _resolve(part, target))
-    return result
-
-
-def _shared_strings(archive: zipfile.ZipFile, path: str | None) -> list[str]:
-    if not path or path not in archive.NameToInfo:
-        return []
-    strings = []
-    with archive.open(path) as stream:
-        parser = XMLPullParser(events=("end",))
-        while chunk := stream.read(1 << 20):
-            parser.feed(chunk)
-            for _event, element in parser.read_events():
-                if _local(element.tag) != "si":
-                    continue
-                parts = []
-                for child in element:
-                    name = _local(child.tag)
-                    if name == "t":
-                        parts.append(child.text or "")
-                    elif name == "r":  # a rich-text run; phonetic runs (rPh) are skipped
-                        parts += [t.text or "" for t in child if _local(t.tag) == "t"]
-                strings.append("".join(parts))
-                element.clear()
-    return strings
-
-
-def _date_styles(archive: zipfile.ZipFile, path: str | None) -> set[int]:
-    """The indexes of the cell styles that display numbers as dates."""
-    if not path or path not in archive.NameToInfo:
-        return set()
-    root = fromstring(archive.read(path))
-    custom: dict[int, str] = {}
-    result: set[int] = set()
-    for child in root:
-        name = _local(child.tag)
-        if name == "numFmts":
-            for fmt in child:
-                custom[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
-        elif name == "cellXfs":
-            for index, xf in enumerate(child):
-                fmt_id = int(xf.get("numFmtId", "0"))
-                code = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "")
-                if code and is_date_format(code):
-                    result.add(index)
-    return result
-
-
-def _number(raw: str, style: int, date_styles: set[int], epoch) -> object:
-    if style in date_styles:
-        try:
-            value = from_excel(float(raw), epoch=epoch)
-        except (ValueError, OverflowError):
-            return raw
-        return value if isinstance(value, datetime) else raw
-    if raw.lstrip("-").isdigit():
-        return int(raw)
-    try:
-        return float(raw)
-    except ValueError:
-        return raw
-
-
 def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
-    """The first worksheet of an .xlsx file: its header row and its non-empty rows."""
+    """The first worksheet of an .xlsx file: its header row and its non-empty rows.
+
+    Read with openpyxl in read-only mode (streaming, bounded memory); a damaged or foreign
+    file is one clear message for the user, never a server error.
+    """
     max_rows = max_rows or MAX_ROWS
     if not data:
         raise ExcelFileError(_("The file is empty."))
@@ -228,197 +132,57 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
             )
         )
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # A "zip bomb" stops here, before any parsing.
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ExcelFileError(_("The workbook is too large once unpacked."))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _not_a_workbook() from None
     try:
-        with archive:
-            return _read_first_sheet(archive, max_rows)
-    except ExcelFileError:
-        raise
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # any damage in the package is the same answer for the user
         logger.info("Unreadable xlsx upload: %r", error)
         raise _not_a_workbook() from error
+    try:
+        if not workbook.worksheets or workbook.sheetnames[0] != workbook.worksheets[0].title:
+            raise ExcelFileError(_("The first sheet of the workbook is not a worksheet."))
+        return _read_rows(workbook.worksheets[0], max_rows)
+    except ExcelFileError:
+        raise
+    except Exception as error:
+        logger.info("Unreadable xlsx upload: %r", error)
+        raise _not_a_workbook() from error
+    finally:
+        workbook.close()
 
 
-def _read_first_sheet(archive: zipfile.ZipFile, max_rows: int) -> Sheet:
-    if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-        raise ExcelFileError(_("The workbook is too large once unpacked."))
-    workbook_path = "xl/workbook.xml"
-    for rel_type, target in _relationships(archive, "").values():
-        if rel_type.endswith("/officeDocument"):
-            workbook_path = target
-    if workbook_path not in archive.NameToInfo:
-        raise _not_a_workbook()
-    workbook = fromstring(archive.read(workbook_path))
-    rels = _relationships(archive, workbook_path)
-    first_sheet_rel = None
-    epoch = CALENDAR_WINDOWS_1900
-    for child in workbook:
-        name = _local(child.tag)
-        if name == "workbookPr" and child.get("date1904", "0") in ("1", "true"):
-            epoch = CALENDAR_MAC_1904
-        elif name == "sheets":
-            for sheet in child:
-                first_sheet_rel = sheet.get(f"{{{REL_NS}}}id") or sheet.get(
-                    f"{{{STRICT_REL_NS}}}id"
-                )
-                break
-    if first_sheet_rel not in rels:
-        raise _not_a_workbook()
-    rel_type, sheet_path = rels[first_sheet_rel]
-    if not rel_type.endswith("/worksheet"):
-        raise ExcelFileError(_("The first sheet of the workbook is not a worksheet."))
-    by_type = {rel_type.rpartition("/")[2]: target for rel_type, target in rels.values()}
-    shared = _shared_strings(archive, by_type.get("sharedStrings"))
-    date_styles = _date_styles(archive, by_type.get("styles"))
-    return _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows)
+def _value(value):
+    if isinstance(value, str) and value in ERROR_CODES:
+        return CellError(value)
+    return value
 
 
-SHEET_DATA_RE = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?sheetData\b[^>]*?(/?)>")
-ROOT_TAG_RE = re.compile(rb"<([A-Za-z_][\w.:-]*)\b[^>]*>")
-ENCODING_RE = re.compile(rb"^\s*<\?xml[^>]*?encoding=[\"']([^\"']+)[\"']")
-BATCH_BYTES = 4 << 20
-
-
-def _row_elements(stream) -> Iterator:
-    """The <row> elements of a worksheet, in order, with bounded memory."""
-    head = stream.read(1 << 16)
-    layout = _batch_layout(head)
-    if layout is None:
-        yield from _rows_pulled(head, stream)
-    else:
-        yield from _rows_batched(head, stream, *layout)
-
-
-def _batch_layout(head: bytes):
-    """How to cut the sheet into batches of rows, when it is plain UTF-8 (as every
-    spreadsheet program writes it); None sends the file to the slower event parser."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    declared = ENCODING_RE.match(head)
-    if declared and declared.group(1).lower().replace(b"-", b"") != b"utf8":
-        return None
-    root = ROOT_TAG_RE.search(head)
-    data = SHEET_DATA_RE.search(head)
-    if root is None or data is None or data.start() <= root.start():
-        return None
-    prefix = data.group(1) + b":" if data.group(1) else b""
-    return root.group(0), root.group(1), prefix, data.end(), data.group(2) == b"/"
-
-
-def _rows_batched(buffer: bytes, stream, root_tag, root_name, prefix, offset, empty) -> Iterator:
-    """Parse a few MB of rows at a time, each batch wrapped in the worksheet's own start tag
-    (so its namespaces hold): ElementTree builds trees far faster than it reports events."""
-    if empty:
-        return
-    close_row = b"</" + prefix + b"row>"
-    end_data = b"</" + prefix + b"sheetData>"
-    tail = b"</" + root_name + b">"
-    buffer = buffer[offset:]
-    while True:
-        chunk = stream.read(BATCH_BYTES)
-        buffer += chunk
-        stop = buffer.find(end_data)
-        if stop >= 0:
-            part, buffer, done = buffer[:stop], b"", True
-        else:
-            cut = buffer.rfind(close_row)
-            if cut < 0:
-                if not chunk:
-                    raise ValueError("the sheet data does not end")
-                continue
-            cut += len(close_row)
-            part, buffer, done = buffer[:cut], buffer[cut:], False
-        if part.strip():
-            yield from fromstring(root_tag + part + tail)
-        if done:
-            return
-        if not chunk:
-            raise ValueError("the sheet data does not end")
-
-
-def _rows_pulled(head: bytes, stream) -> Iterator:
-    parser = XMLPullParser(events=("end",))
-    chunk = head
-    while chunk:
-        parser.feed(chunk)
-        for _event, element in parser.read_events():
-            if element.tag == "row" or element.tag.endswith("}row"):
-                yield element
-                element.clear()
-        chunk = stream.read(1 << 20)
-    parser.close()
-
-
-def _read_rows(archive, sheet_path, shared, date_styles, epoch, max_rows) -> Sheet:
+def _read_rows(worksheet, max_rows: int) -> Sheet:
     headers: list[str] | None = None
     rows: list[tuple[int, list]] = []
-    row_number = 0
-    tags: tuple[str, ...] | None = None
-    with archive.open(sheet_path) as stream:
-        for element in _row_elements(stream):
-            if tags is None:  # the sheet's namespace, whatever its prefix
-                namespace = element.tag[: -len("row")]
-                tags = (namespace + "v", namespace + "is")
-            row_number = int(element.get("r") or row_number + 1)
-            values = _row_values(element, tags, shared, date_styles, epoch)
-            if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-                continue
-            if headers is None:
-                headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
-                continue
-            if len(rows) >= max_rows:
-                raise ExcelFileError(
-                    _("The sheet has more than %(max)s rows; split it into several files.")
-                    % {"max": f"{max_rows:,}".replace(",", ".")}
-                )
-            rows.append((row_number, values))
+    for row_number, raw in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        values = [_value(v) for v in raw[:MAX_COLUMNS]]
+        while values and values[-1] is None:
+            values.pop()
+        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+            continue
+        if headers is None:
+            headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
+            continue
+        if len(rows) >= max_rows:
+            raise ExcelFileError(
+                _("The sheet has more than %(max)s rows; split it into several files.")
+                % {"max": f"{max_rows:,}".replace(",", ".")}
+            )
+        rows.append((row_number, values))
     if headers is None:
         raise ExcelFileError(_("The first sheet of the workbook is empty."))
     return Sheet(headers=headers, rows=rows)
-
-
-_COLUMNS: dict[str, int] = {}
-
-
-def _row_values(row, tags, shared, date_styles, epoch) -> list:
-    v_tag, is_tag = tags
-    values: list = []
-    for cell in row:
-        reference = cell.get("r")
-        if reference:
-            letters = reference.rstrip("0123456789")
-            index = _COLUMNS.get(letters)
-            if index is None:
-                index = _COLUMNS.setdefault(letters, _column_index(letters))
-            if index < len(values) or index >= MAX_COLUMNS:  # out of order, or far away
-                continue
-            if index > len(values):
-                values.extend([None] * (index - len(values)))
-        cell_type = cell.get("t", "n")
-        if cell_type == "inlineStr":
-            inline = cell.find(is_tag)
-            values.append(None if inline is None else "".join(inline.itertext()))
-            continue
-        raw = cell.findtext(v_tag)
-        if raw is None:
-            values.append(None)
-        elif cell_type == "s":
-            values.append(shared[int(raw)])
-        elif cell_type == "str":
-            values.append(raw)
-        elif cell_type == "n":
-            values.append(_number(raw, int(cell.get("s", "0")), date_styles, epoch))
-        elif cell_type == "b":
-            values.append(raw.strip() in ("1", "true"))
-        elif cell_type == "e":
-            values.append(CellError(raw))
-        elif cell_type == "d":
-            values.append(datetime.fromisoformat(raw))
-        else:
-            values.append(raw)
-    return values
 
 
 # ---------------------------------------------------------------------------
