@@ -22,38 +22,24 @@ def overdue_reports(user, today: date) -> tuple[list[Delegation], list[Conferenc
     return list(delegations.order_by("actual_end")), list(conferences.order_by("end_on"))
 
 
+def _item(record, agency, end: date, section: str) -> DigestItem:
+    due = end + timedelta(days=REPORT_DAYS)
+    return DigestItem(
+        section=section,
+        title=f"{record.title} ({agency.short_name})",
+        detail=_("Results report was due on %(date)s.") % {"date": due.strftime("%d/%m/%Y")},
+        url=record.get_absolute_url(),
+        due_on=due,
+        severity="danger",
+        order=15,
+    )
+
+
 def digest_items(user, today: date) -> list[DigestItem]:
     if not (perms.is_official(user) or perms.is_reporter(user)):
         return []
     delegations, conferences = overdue_reports(user, today)
     section = _("Results report overdue")
-    items = []
-    for delegation in delegations:
-        due = delegation.end + timedelta(days=REPORT_DAYS)
-        items.append(
-            DigestItem(
-                section=section,
-                title=f"{delegation.title} ({delegation.host_agency.short_name})",
-                detail=_("Results report was due on %(date)s.")
-                % {"date": due.strftime("%d/%m/%Y")},
-                url=delegation.get_absolute_url(),
-                due_on=due,
-                severity="danger",
-                order=15,
-            )
-        )
-    for conference in conferences:
-        due = conference.end_on + timedelta(days=REPORT_DAYS)
-        items.append(
-            DigestItem(
-                section=section,
-                title=f"{conference.title} ({conference.organiser.short_name})",
-                detail=_("Results report was due on %(date)s.")
-                % {"date": due.strftime("%d/%m/%Y")},
-                url=conference.get_absolute_url(),
-                due_on=due,
-                severity="danger",
-                order=15,
-            )
-        )
-    return items
+    return [_item(d, d.host_agency, d.end, section) for d in delegations] + [
+        _item(c, c.organiser, c.end_on, section) for c in conferences
+    ]
