@@ -16,7 +16,7 @@ from accounts.models import Agency
 from agreements.forms import DATE_WIDGET, BootstrapMixin
 from agreements.models import Agreement, FieldOfCooperation
 from partners.models import Partner
-from reports.periods import Period, PeriodKind
+from reports.periods import Period, PeriodKind, current_period
 
 from .models import Delegation, DelegationPlan, Direction, PlanItem
 
@@ -382,8 +382,14 @@ class PlanVsActualForm(forms.Form):
         year = cleaned.get("year") or timezone.localdate().year
         cleaned["year"] = year
         cleaned["direction"] = cleaned.get("direction") or Direction.OUTBOUND
-        # The default range is the 6-month report's: 15/12 of the previous year to 14/06.
-        period = Period(year, PeriodKind.SEMIANNUAL)
+        # The default range is the report period the year is in today: the 6-month report's
+        # (15/12 → 14/06) until 14/06, then the annual report's (15/12 → 14/12).
+        today = timezone.localdate()
+        period = (
+            current_period(today)
+            if current_period(today).year == year
+            else Period(year, PeriodKind.ANNUAL)
+        )
         cleaned["start"] = cleaned.get("start") or period.start
         cleaned["end"] = cleaned.get("end") or period.end
         if cleaned["end"] < cleaned["start"]:

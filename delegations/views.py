@@ -94,6 +94,7 @@ class DelegationListView(ListView):
         context.update(
             filter_form=self.filter_form,
             can_create=perms.can_propose(self.request.user),
+            can_import=perms.can_decide(self.request.user),
             query_string=query.urlencode(),
         )
         return context

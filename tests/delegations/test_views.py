@@ -694,9 +694,9 @@ def test_plan_vs_actual(client, leader, plan, item):
     assert sum(planned for planned, _ in purposes.values()) == 2
     html = response.content.decode()
     assert reverse("delegations:list") + "?year=2024&amp;direction=outbound&amp;plan=in" in html
-    # The default range is the 6-month report's: 15/12/2023 to 14/06/2024.
+    # For a past year the default range is its annual report's: 15/12/2023 to 14/12/2024.
     assert context["start"] == date(2023, 12, 15)
-    assert context["end"] == date(2024, 6, 14)
+    assert context["end"] == date(2024, 12, 14)
     assert context["total_delegations"] == 2  # both directions, started 10/06
     assert context["total_people"] == 4  # 1 + 2 members, and 1
     assert 'value="15/12/2023"' in html
