@@ -570,6 +570,9 @@ def _context(resource: str, **kwargs) -> dict:
         "resource": resource,
         "resource_title": TITLES[resource],
         "list_url": reverse(RESOURCES[resource].list_url),
+        "import_url": reverse("agreements:excel_import", args=[resource]),
+        "confirm_url": reverse("agreements:excel_import_confirm", args=[resource]),
+        "template_url": reverse("agreements:excel_template", args=[resource]),
         "max_rows": f"{MAX_ROWS:,}".replace(",", "."),  # 20.000, as Vietnamese writes it
         "max_megabytes": MAX_UPLOAD_BYTES // 2**20,
         **kwargs,
@@ -579,7 +582,7 @@ def _context(resource: str, **kwargs) -> dict:
 def _preview(request, resource: str, report: ImportReport, filename: str, token: str | None):
     return render(
         request,
-        "agreements/excel_preview.html",
+        "excel/preview.html",
         _context(
             resource,
             report=report,
@@ -609,7 +612,7 @@ def import_view(request: HttpRequest, resource: str) -> HttpResponse:
         else:
             token = store_pending(request, resource, data, uploaded.name) if report.ok else None
             return _preview(request, resource, report, uploaded.name, token)
-    return render(request, "agreements/excel_import.html", _context(resource, form=form))
+    return render(request, "excel/import.html", _context(resource, form=form))
 
 
 @require_POST

@@ -94,7 +94,7 @@ def _context(resource: str, **kwargs) -> dict:
 def _preview(request, resource: str, report: ImportReport, filename: str, token: str | None):
     return render(
         request,
-        "delegations/excel_preview.html",
+        "excel/preview.html",
         _context(
             resource,
             report=report,
@@ -126,7 +126,7 @@ def import_view(request: HttpRequest, resource: str) -> HttpResponse:
                 else None
             )
             return _preview(request, resource, report, uploaded.name, token)
-    return render(request, "delegations/excel_import.html", _context(resource, form=form))
+    return render(request, "excel/import.html", _context(resource, form=form))
 
 
 @require_POST
