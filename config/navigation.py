@@ -42,6 +42,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         _anyone,
         "/delegations/conferences/",
     ),
+    NavEntry(_("2030 targets"), "targets:overview", "bullseye", _anyone, "/targets/"),
     NavEntry(_("Alerts"), "agreements:alerts", "bell", _anyone, "/agreements/alerts/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("agreements/", include("agreements.urls")),
     path("delegations/", include("delegations.urls")),
+    path("targets/", include("targets.urls")),
     path("history/", include("accounts.history_urls")),
     path("search/", search_views.search, name="search"),
     path("admin/", admin.site.urls),

@@ -7,7 +7,13 @@ from accounts.demo import DEMO_PASSWORD, logins
 
 # Each app that has demo records provides ``<app>.demo.load(log)``; order matters
 # (agreements need partners and agencies). Later capabilities append their app here.
-DEMO_MODULES = ["accounts.demo", "partners.demo", "agreements.demo", "delegations.demo"]
+DEMO_MODULES = [
+    "accounts.demo",
+    "partners.demo",
+    "agreements.demo",
+    "delegations.demo",
+    "targets.demo",
+]
 
 
 class Command(BaseCommand):

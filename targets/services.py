@@ -1,0 +1,277 @@
+"""Target figures, status and trajectory; writes of measurements and task progress.
+
+The status rules (shown in the UI as written here):
+- no data: no measurement and nothing computed yet;
+- achieved: the value has reached the lower bound (or floor, or the milestone is met);
+- cumulative targets: on track when the pace so far, continued to the deadline, reaches the
+  lower bound; at risk when it reaches at least 80% of it; off track below that;
+- per-year targets are judged per year: a finished year below the floor is off track; the
+  current year is on track when the value is at least the floor pro rata of the year elapsed,
+  at risk otherwise;
+- percentages and index values: on track when the trend of the measurements reaches the lower
+  bound by the deadline; at risk when it reaches at least 90% of it; off track below that
+  (a single measurement below the bound is at risk);
+- milestones: on track until the deadline year, at risk in it, off track after it;
+- targets that only ask for an increase: on track above the baseline, at risk otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import permissions as role
+from accounts.errors import DomainError
+from accounts.text import nfc
+from reports.periods import Period, current_period
+
+from .models import Measurement, Target, Task, TaskProgress
+
+STATUS_LABELS = {
+    "achieved": gettext_lazy("Achieved"),
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "no_data": gettext_lazy("No data"),
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    """A value at a moment: the end of a reporting period (or today, when computed)."""
+
+    on: date
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class TargetState:
+    target: Target
+    latest: Point | None
+    points: list[Point]
+    status: str
+    projection: Decimal | None
+    pace_needed: Decimal | None  # per remaining year, for cumulative targets
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def progress_min(self) -> int | None:
+        return _percent(self.latest, self.target.target_min)
+
+    @property
+    def progress_max(self) -> int | None:
+        return _percent(self.latest, self.target.target_max)
+
+
+def _percent(point: Point | None, bound: Decimal | None) -> int | None:
+    if point is None or not bound:
+        return None
+    return min(999, round(100 * point.value / bound))
+
+
+# ---------------------------------------------------------------------------
+# Computed targets: figures from the portal's own records
+# ---------------------------------------------------------------------------
+def computed_records(target: Target, today: date) -> QuerySet | None:
+    """The records a computed figure counts (for the click-through list)."""
+    from agreements.models import Agreement
+    from partners.models import Partner
+
+    since = date(target.start_year, 1, 1)
+    if target.computed == Target.Computed.NEW_PARTNERS:
+        return Partner.objects.filter(relation_established_on__range=(since, today))
+    if target.computed == Target.Computed.NEW_PROGRAMMES:
+        return Agreement.objects.filter(
+            kind__in=[Agreement.Kind.PROGRAMME, Agreement.Kind.PROJECT],
+            signed_on__range=(since, today),
+        ).exclude(
+            state__in=[
+                Agreement.State.PROPOSED,
+                Agreement.State.CONSULTATION,
+                Agreement.State.APPROVED,
+            ]
+        )
+    if target.computed == Target.Computed.GEOPARKS:
+        return Partner.objects.filter(parent__abbreviation="GGN")
+    if target.computed == Target.Computed.REVIEW_SHARE:
+        return Agreement.objects.in_force().not_reviewed_in(current_period(today))
+    return None
+
+
+def computed_value(target: Target, today: date) -> Decimal | None:
+    if target.computed == Target.Computed.REVIEW_SHARE:
+        from agreements.services import review_coverage
+
+        percent = review_coverage(today=today).percent
+        return None if percent is None else Decimal(percent)
+    if target.computed == Target.Computed.PROMOTION:
+        from delegations.services import promotion_activities
+
+        return Decimal(promotion_activities(year=today.year))
+    records = computed_records(target, today)
+    return None if records is None else Decimal(records.count())
+
+
+# ---------------------------------------------------------------------------
+# Status and trajectory
+# ---------------------------------------------------------------------------
+def _years_between(start: date, end: date) -> Decimal:
+    return Decimal((end - start).days) / Decimal("365.25")
+
+
+def evaluate(target: Target, points: list[Point], today: date) -> TargetState:
+    points = sorted(points, key=lambda p: p.on)
+    latest = points[-1] if points else None
+    lower = target.target_min
+    deadline = date(target.deadline_year, 12, 31)
+    status, projection, pace = "no_data", None, None
+    if latest is None:
+        return TargetState(target, None, points, status, None, None)
+
+    if lower is None and target.kind != Target.Kind.MILESTONE:
+        # "Increase" targets without a number: judged against the baseline.
+        status = "on_track" if latest.value > (target.baseline_value or 0) else "at_risk"
+    elif target.kind == Target.Kind.MILESTONE:
+        if latest.value >= 1:
+            status = "achieved"
+        elif today.year < target.deadline_year:
+            status = "on_track"
+        elif today.year == target.deadline_year:
+            status = "at_risk"
+        else:
+            status = "off_track"
+    elif target.kind == Target.Kind.PER_YEAR:
+        year_points = [p for p in points if p.on.year == latest.on.year]
+        value = max(p.value for p in year_points)
+        if value >= lower:
+            status = "achieved"
+        elif latest.on.year < today.year:
+            status = "off_track"  # the year is over and the floor was missed
+        else:
+            elapsed = Decimal((today - date(today.year, 1, 1)).days + 1) / Decimal(366)
+            status = "on_track" if value >= lower * elapsed else "at_risk"
+        projection = value
+    elif target.kind == Target.Kind.CUMULATIVE:
+        start = date(target.start_year, 1, 1)
+        elapsed = max(_years_between(start, latest.on), Decimal("0.25"))
+        total = _years_between(start, deadline)
+        projection = (latest.value / elapsed * total).quantize(Decimal("0.1"))
+        remaining = max(_years_between(latest.on, deadline), Decimal("0.25"))
+        pace = max(Decimal(0), (lower - latest.value) / remaining).quantize(Decimal("0.1"))
+        if latest.value >= lower:
+            status = "achieved"
+        elif projection >= lower:
+            status = "on_track"
+        elif projection >= lower * Decimal("0.8"):
+            status = "at_risk"
+        else:
+            status = "off_track"
+    else:  # percentage or index: trend of the measurements
+        if latest.value >= lower:
+            status = "achieved"
+        elif len(points) < 2:
+            status = "at_risk"
+        else:
+            first = points[0]
+            span = _years_between(first.on, latest.on)
+            slope = (latest.value - first.value) / span if span else Decimal(0)
+            projection = (latest.value + slope * _years_between(latest.on, deadline)).quantize(
+                Decimal("0.1")
+            )
+            if projection >= lower:
+                status = "on_track"
+            elif projection >= lower * Decimal("0.9"):
+                status = "at_risk"
+            else:
+                status = "off_track"
+    return TargetState(target, latest, points, status, projection, pace)
+
+
+def target_states(targets, today: date | None = None) -> list[TargetState]:
+    """Every target's state, in a fixed number of queries (plus one per computed target)."""
+    today = today or timezone.localdate()
+    targets = list(targets)
+    by_target: dict[int, list[Point]] = {t.pk: [] for t in targets}
+    for m in Measurement.objects.filter(target__in=targets).only(
+        "target_id", "period_year", "period_kind", "value"
+    ):
+        by_target[m.target_id].append(Point(m.period.end, m.value))
+    states = []
+    for target in targets:
+        points = by_target[target.pk]
+        if target.source == Target.Source.COMPUTED:
+            value = computed_value(target, today)
+            if value is not None:
+                points = [*points, Point(today, value)]
+        states.append(evaluate(target, points, today))
+    return states
+
+
+# ---------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------
+def can_enter_measurement(user, target: Target) -> bool:
+    """Officials; a reporter of the target's owner agency. Computed targets are not typed."""
+    if target.source == Target.Source.COMPUTED:
+        return False
+    return role.is_official(user) or (
+        role.is_reporter(user) and user.agency_id == target.owner_agency_id
+    )
+
+
+@transaction.atomic
+def measurement_record(
+    *,
+    target: Target,
+    user,
+    period: Period,
+    value: Decimal,
+    evidence: str = "",
+    evidence_file=None,
+) -> Measurement:
+    """Enter (or correct: history keeps the earlier value) a target's value for a period."""
+    if target.source == Target.Source.COMPUTED:
+        raise DomainError(_("This target is computed from the portal's data."))
+    if value < 0:
+        raise DomainError({"value": _("The value cannot be negative.")})
+    if target.kind == Target.Kind.PERCENTAGE and value > 100:
+        raise DomainError({"value": _("A percentage cannot exceed 100.")})
+    if period.start > timezone.localdate():
+        raise DomainError({"period": _("This period has not started yet.")})
+    measurement, _created = Measurement.objects.select_for_update().get_or_create(
+        target=target,
+        period_year=period.year,
+        period_kind=period.kind,
+        defaults={"value": value},
+    )
+    measurement.value = value
+    measurement.evidence = nfc(evidence)
+    if evidence_file is not None:
+        measurement.evidence_file = evidence_file
+    measurement.entered_by = user
+    measurement.full_clean()
+    measurement.save()
+    return measurement
+
+
+@transaction.atomic
+def task_report_progress(*, task: Task, user, state: str, note: str, noted_on: date) -> Task:
+    if not note.strip():
+        raise DomainError({"note": _("Describe the progress.")})
+    if noted_on > timezone.localdate():
+        raise DomainError({"noted_on": _("The date cannot be in the future.")})
+    task.state = state
+    task.full_clean()
+    task.save()
+    TaskProgress.objects.create(task=task, noted_on=noted_on, note=nfc(note), noted_by=user)
+    return task

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "targets"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<int:pk>/", views.detail, name="detail"),
+]
