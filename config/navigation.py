@@ -43,6 +43,7 @@ ENTRIES: tuple[NavEntry, ...] = (
         "/delegations/conferences/",
     ),
     NavEntry(_("2030 targets"), "targets:overview", "bullseye", _anyone, "/targets/"),
+    NavEntry(_("Assigned tasks"), "targets:task_list", "list-task", _anyone, "/targets/tasks/"),
     NavEntry(_("Alerts"), "agreements:alerts", "bell", _anyone, "/agreements/alerts/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"

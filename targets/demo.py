@@ -6,12 +6,13 @@ Idempotent: targets are keyed by code, measurements by target and period.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 from accounts.demo import ensure
 from accounts.models import Agency
 
-from .models import Measurement, Target
+from .models import Measurement, Target, Task, TaskPlan
 
 G = Target.Group
 K = Target.Kind
@@ -325,6 +326,7 @@ def load(log: Callable[[str], None]) -> None:
         targets[code] = target
         if created:
             log(f"  target {code}")
+    load_tasks(log, agencies)
     for code, year, kind, value in MEASUREMENTS:
         Measurement.objects.get_or_create(
             target=targets[code],
@@ -332,3 +334,90 @@ def load(log: Callable[[str], None]) -> None:
             period_kind=kind,
             defaults={"value": Decimal(value), "evidence": "Số liệu báo cáo 6 tháng đầu năm."},
         )
+
+
+# The 2026 plan's task-assignment table (seed 004, section IV): (lead, text, deadline, as written)
+TASKS = [
+    (
+        "ALL",
+        "Ban hành kế hoạch triển khai thực hiện Kết luận số 125-KL/TW, Nghị quyết số "
+        "02/NQ-CP, Chương trình số 17-CTr/TU và các nhiệm vụ được giao tại Kế hoạch",
+        date(2026, 3, 31),
+        "Trong tháng 03/2026",
+    ),
+    (
+        "SNgV",
+        "Tham mưu chỉ đạo, đôn đốc việc triển khai thực hiện Kế hoạch; báo cáo tình hình, "
+        "kết quả thực hiện với Ban Thường vụ Tỉnh ủy, Ủy ban nhân dân tỉnh",
+        None,
+        "Định kỳ 6 tháng, hằng năm",
+    ),
+    (
+        "STC",
+        "Tham mưu bố trí, cân đối nguồn kinh phí thực hiện các hoạt động đối ngoại; hướng "
+        "dẫn quản lý, sử dụng kinh phí đúng quy định",
+        None,
+        "Hằng năm",
+    ),
+    (
+        "STC",
+        "Phối hợp quản lý các chương trình, dự án, khoản viện trợ sử dụng vốn ODA, vốn vay "
+        "ưu đãi và viện trợ phi chính phủ nước ngoài",
+        None,
+        "Thường xuyên",
+    ),
+    (
+        "SVHTTDL",
+        "Chủ trì hợp tác với các cơ quan báo chí Trung ương đẩy mạnh thông tin, tuyên "
+        "truyền giới thiệu hình ảnh Tuyên Quang; hướng dẫn, quản lý việc cung cấp thông tin "
+        "đối ngoại",
+        date(2026, 12, 31),
+        "Trong năm 2026",
+    ),
+    (
+        "BPTTH",
+        "Tuyên truyền về công tác đối ngoại và hội nhập quốc tế của tỉnh",
+        None,
+        "Thường xuyên",
+    ),
+    (
+        "CAT",
+        "Bảo đảm an ninh, an toàn cho các đoàn khách quốc tế và hoạt động đối ngoại trên "
+        "địa bàn tỉnh",
+        None,
+        "Thường xuyên",
+    ),
+    (
+        "BĐBP",
+        "Phối hợp quản lý, bảo vệ chủ quyền, an ninh biên giới; thực hiện đối ngoại biên "
+        "phòng với các lực lượng chức năng phía Trung Quốc",
+        date(2026, 6, 30),
+        "6 tháng đầu năm 2026",
+    ),
+]
+
+
+def load_tasks(log: Callable[[str], None], agencies: dict) -> None:
+    plan, created = TaskPlan.objects.get_or_create(
+        number="KH-UBND/2026",
+        issuer="UBND tỉnh",
+        defaults={
+            "kind": TaskPlan.Kind.PLAN,
+            "issued_on": date(2026, 2, 10),
+            "title": "Kế hoạch thực hiện Kết luận số 125-KL/TW, Nghị quyết số 02/NQ-CP và "
+            "Chương trình số 17-CTr/TU về công tác đối ngoại năm 2026",
+        },
+    )
+    if not created:
+        return
+    for order, (lead, text, deadline, written) in enumerate(TASKS, start=1):
+        Task.objects.create(
+            plan=plan,
+            order=order,
+            text=text,
+            deadline=deadline,
+            deadline_text=written,
+            lead_agency=agencies["SNgV"] if lead == "ALL" else agencies.get(lead, agencies["SNgV"]),
+            state=Task.State.DONE if order == 2 else Task.State.NOT_STARTED,
+        )
+    log(f"  tasks: {len(TASKS)}")

@@ -2,8 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import BootstrapMixin, period_choices
+from agreements.forms import DATE_WIDGET, BootstrapMixin, period_choices
 from reports.periods import Period, PeriodKind
+
+from .models import Task
 
 
 class MeasurementForm(BootstrapMixin, forms.Form):
@@ -37,3 +39,9 @@ class MeasurementForm(BootstrapMixin, forms.Form):
         if head != b"%PDF-":
             raise forms.ValidationError(_("The evidence file must be a PDF."))
         return upload
+
+
+class TaskProgressForm(BootstrapMixin, forms.Form):
+    state = forms.ChoiceField(label=_("State"), choices=Task.State.choices)
+    noted_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))

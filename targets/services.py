@@ -264,6 +264,13 @@ def measurement_record(
     return measurement
 
 
+def can_update_task(user, task: Task) -> bool:
+    """Officials; a reporter of the task's lead agency."""
+    return role.is_official(user) or (
+        role.is_reporter(user) and user.agency_id == task.lead_agency_id
+    )
+
+
 @transaction.atomic
 def task_report_progress(*, task: Task, user, state: str, note: str, noted_on: date) -> Task:
     if not note.strip():

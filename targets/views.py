@@ -8,9 +8,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.errors import DomainError
 from agreements.views import _form_error
 
-from .forms import MeasurementForm
-from .models import Target
-from .services import STATUS_LABELS, can_enter_measurement, measurement_record, target_states
+from .forms import MeasurementForm, TaskProgressForm
+from .models import Target, Task
+from .services import (
+    STATUS_LABELS,
+    can_enter_measurement,
+    can_update_task,
+    measurement_record,
+    target_states,
+    task_report_progress,
+)
 
 
 @require_GET
@@ -69,3 +76,38 @@ def measurement_enter(request, pk: int):
             messages.success(request, _("The value has been recorded."))
             return redirect(target)
     return render(request, "targets/measurement_form.html", {"target": target, "form": form})
+
+
+@require_GET
+def task_list(request):
+    """The plans' task-assignment tables; a reporter sees their agency's tasks first."""
+    tasks = Task.objects.select_related("plan", "lead_agency").order_by("plan", "order")
+    mine = request.GET.get("mine") == "1" and request.user.agency_id
+    if mine:
+        tasks = tasks.filter(lead_agency_id=request.user.agency_id)
+    today = timezone.localdate()
+    rows = [(task, task.is_overdue(today), can_update_task(request.user, task)) for task in tasks]
+    return render(request, "targets/task_list.html", {"rows": rows, "mine": mine})
+
+
+@require_http_methods(["GET", "POST"])
+def task_progress(request, pk: int):
+    task = get_object_or_404(Task.objects.select_related("plan", "lead_agency"), pk=pk)
+    if not can_update_task(request.user, task):
+        raise PermissionDenied
+    form = TaskProgressForm(
+        request.POST or None, initial={"state": task.state, "noted_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_report_progress(task=task, user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The progress has been saved."))
+            return redirect("targets:task_list")
+    return render(
+        request,
+        "targets/task_form.html",
+        {"task": task, "form": form, "notes": task.progress.all()},
+    )

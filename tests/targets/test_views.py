@@ -94,3 +94,58 @@ def test_computed_target_has_no_entry(client, official, catalogue):
 def test_measurement_entry_anonymous(client, catalogue):
     url = reverse("targets:measurement_enter", args=[catalogue.first().pk])
     assert client.get(url)["Location"].startswith("/accounts/login/")
+
+
+def test_seeded_tasks_of_the_2026_plan(catalogue):
+    from targets.models import Task
+
+    assert Task.objects.count() == 8
+    assert Task.objects.filter(deadline_text="Trong tháng 03/2026").exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("owner", 200), ("official", 200), ("other_reporter", 403), ("leader", 403)]
+)
+def test_task_progress_permissions(client, request, catalogue, who, status):
+    from targets.models import Task
+    from tests.factories import UserFactory
+
+    task = Task.objects.get(lead_agency__short_name="SVHTTDL")
+    user = UserFactory(agency=task.lead_agency) if who == "owner" else request.getfixturevalue(who)
+    client.force_login(user)
+    assert client.get(reverse("targets:task_progress", args=[task.pk])).status_code == status
+
+
+def test_reporter_reports_task_progress(client, catalogue, django_assert_max_num_queries):
+    from targets.models import Task
+    from tests.factories import UserFactory
+
+    task = Task.objects.get(lead_agency__short_name="SVHTTDL")
+    client.force_login(UserFactory(agency=task.lead_agency))
+    response = client.post(
+        reverse("targets:task_progress", args=[task.pk]),
+        {"state": "in_progress", "noted_on": "01/03/2026", "note": "Đã dự thảo kế hoạch"},
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.state == "in_progress"
+    assert task.progress.get().note == "Đã dự thảo kế hoạch"
+    with django_assert_max_num_queries(8):
+        listing = client.get(reverse("targets:task_list"))
+    assert listing.status_code == 200
+
+
+def test_task_overdue():
+    from datetime import date
+
+    from targets.models import Task
+
+    task = Task(deadline=date(2026, 3, 31), state="in_progress")
+    assert task.is_overdue(date(2026, 4, 1))
+    assert not task.is_overdue(date(2026, 3, 31))
+    task.state = "done"
+    assert not task.is_overdue(date(2026, 4, 1))
+
+
+def test_task_pages_anonymous(client, catalogue):
+    assert client.get(reverse("targets:task_list"))["Location"].startswith("/accounts/login/")
