@@ -66,6 +66,13 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def static_load_failed(request: Request) -> bool:
+    """A static file that could not be loaded. A load the browser itself cancelled
+    (net::ERR_ABORTED: the page navigated away while, say, the favicon was still on its
+    way) is not a broken file; a missing one answers 404 and is caught on the response."""
+    return "/static/" in request.url and "ERR_ABORTED" not in (request.failure or "")
+
+
 @dataclass
 class PageProblems:
     """What went wrong in the browser: console errors (CSP violations included), uncaught
@@ -89,7 +96,7 @@ def page_problems(page: Page) -> PageProblems:
             problems.console_errors.append(f"console: {message.text} ({message.location})")
 
     def on_request_failed(request: Request) -> None:
-        if "/static/" in request.url:
+        if static_load_failed(request):
             problems.failed_static.append(f"failed: {request.url} ({request.failure})")
 
     def on_response(response: Response) -> None:

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, Response
 from accounts.models import Agency, User
 from agreements.models import Agreement, EvaluationCriterion, Output
 from reports.periods import current_period
+from tests.browser.conftest import static_load_failed
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,7 +80,7 @@ def watch(page: Page) -> list[str]:
         "requestfailed",
         lambda request: (
             problems.append(f"failed: {request.url} ({request.failure})")
-            if "/static/" in request.url
+            if static_load_failed(request)
             else None
         ),
     )
