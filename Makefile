@@ -30,8 +30,20 @@ run: system-deps install migrate demo
 	@echo "Portal: http://127.0.0.1:8000  (Ctrl-C stops the web server, worker and beat)"
 	$(BIN)/honcho --procfile config/Procfile --app-root . start
 
+# The suite runs in parallel (pytest-xdist): one worker per core, at most PYTEST_MAX_WORKERS,
+# each with its own test database (…_gw0, …_gw1); an idle worker takes tests queued for a busy
+# one (worksteal), as the browser and Celery tests take far longer than the rest.
+# PYTEST_ARGS adds to that, e.g.
+#   make test PYTEST_ARGS=tests/agreements/test_views.py
+# and PYTEST_WORKERS=0 (or -p no:xdist / -n 0 in PYTEST_ARGS) runs in this one process:
+#   make test PYTEST_WORKERS=0 PYTEST_ARGS="-x --pdb tests/browser"
+PYTEST_WORKERS ?= auto
+PYTEST_MAX_WORKERS ?= 4
+PYTEST_XDIST = $(if $(or $(filter 0,$(PYTEST_WORKERS)),$(findstring no:xdist,$(PYTEST_ARGS))),,\
+	-n $(PYTEST_WORKERS) --maxprocesses=$(PYTEST_MAX_WORKERS) --dist worksteal)
+
 test: system-deps-test install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed locale/vi/LC_MESSAGES/django.mo
 

@@ -1,15 +1,16 @@
 """Excel templates, exports and imports (included under "excel/" in the agreements namespace).
 
-``resource`` is one of partners, agreements, outputs (anything else is a 404).
+``resource`` is one of partners, agreements, outputs (anything else is a 404). Import: those
+who may edit agreements; export and templates: anyone signed in (agreements and outputs
+limited to what the user may see).
 """
 
-from django.urls import path
+from .excel import RESOURCES, TITLES
+from .excel_views import ExcelViews
+from .permissions import can_edit_agreement
 
-from . import excel
+EXCEL = ExcelViews(
+    namespace="agreements", resources=RESOURCES, titles=TITLES, can_import=can_edit_agreement
+)
 
-urlpatterns = [
-    path("<str:resource>/export/", excel.export_view, name="excel_export"),
-    path("<str:resource>/template/", excel.template_view, name="excel_template"),
-    path("<str:resource>/import/", excel.import_view, name="excel_import"),
-    path("<str:resource>/import/confirm/", excel.import_confirm_view, name="excel_import_confirm"),
-]
+urlpatterns = EXCEL.urlpatterns()

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView
 
@@ -127,6 +128,28 @@ class OfficialOnlyMixin:
         if not perms.can_edit_agreement(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+class AgreementFormMixin:
+    """The form of one action on an agreement: ``perform(form)`` calls the service; a
+    ``DomainError`` goes back on the form; on success, ``success_message`` and the agreement's
+    page at ``success_anchor``."""
+
+    agreement: Agreement
+    success_message = ""
+    success_anchor = ""
+
+    def perform(self, form) -> None:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.perform(form)
+        except DomainError as error:
+            _form_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.agreement.get_absolute_url() + self.success_anchor)
 
 
 class AgreementCreateView(OfficialOnlyMixin, FormView):
@@ -263,7 +286,7 @@ def notice_done(request: HttpRequest, pk: int, notice_pk: int) -> HttpResponse:
     return redirect(agreement.get_absolute_url() + "#notices")
 
 
-class OutputCreateView(OfficialOnlyMixin, FormView):
+class OutputCreateView(AgreementFormMixin, OfficialOnlyMixin, FormView):
     form_class = OutputForm
     template_name = "agreements/output_form.html"
 
@@ -277,16 +300,13 @@ class OutputCreateView(OfficialOnlyMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(agreement=self.agreement, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.output_create(
-                agreement=self.agreement, user=self.request.user, data=form.cleaned_data
-            )
-        except DomainError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The output has been added."))
-        return redirect(self.agreement.get_absolute_url() + "#outputs")
+    success_message = gettext_lazy("The output has been added.")
+    success_anchor = "#outputs"
+
+    def perform(self, form) -> None:
+        services.output_create(
+            agreement=self.agreement, user=self.request.user, data=form.cleaned_data
+        )
 
 
 class OutputUpdateView(OutputCreateView):
@@ -298,18 +318,14 @@ class OutputUpdateView(OutputCreateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.output}
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The output has been saved.")
+
+    def perform(self, form) -> None:
         output = Output.objects.get(pk=self.output.pk)
-        try:
-            services.output_update(output=output, user=self.request.user, data=form.cleaned_data)
-        except DomainError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The output has been saved."))
-        return redirect(self.agreement.get_absolute_url() + "#outputs")
+        services.output_update(output=output, user=self.request.user, data=form.cleaned_data)
 
 
-class OutputProgressView(FormView):
+class OutputProgressView(AgreementFormMixin, FormView):
     """An agency reporter updates the progress of an output assigned to their agency."""
 
     form_class = OutputProgressForm
@@ -332,24 +348,20 @@ class OutputProgressView(FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(agreement=self.agreement, output=self.output, **kwargs)
 
-    def form_valid(self, form):
-        output = Output.objects.get(pk=self.output.pk)
-        try:
-            services.output_report_progress(
-                output=output,
-                user=self.request.user,
-                current_value=form.cleaned_data["current_value"],
-                status=form.cleaned_data["status"],
-                progress_note=form.cleaned_data["progress_note"],
-            )
-        except DomainError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The progress has been saved."))
-        return redirect(self.agreement.get_absolute_url() + "#outputs")
+    success_message = gettext_lazy("The progress has been saved.")
+    success_anchor = "#outputs"
+
+    def perform(self, form) -> None:
+        services.output_report_progress(
+            output=Output.objects.get(pk=self.output.pk),
+            user=self.request.user,
+            current_value=form.cleaned_data["current_value"],
+            status=form.cleaned_data["status"],
+            progress_note=form.cleaned_data["progress_note"],
+        )
 
 
-class ReviewCreateView(FormView):
+class ReviewCreateView(AgreementFormMixin, FormView):
     form_class = ReviewForm
     template_name = "agreements/review_form.html"
 
@@ -366,28 +378,25 @@ class ReviewCreateView(FormView):
             **kwargs,
         )
 
-    def form_valid(self, form):
+    success_message = gettext_lazy("The review has been recorded.")
+    success_anchor = "#reviews"
+
+    def perform(self, form) -> None:
         data = form.cleaned_data
-        try:
-            services.review_record(
-                agreement=self.agreement,
-                user=self.request.user,
-                period=data["period"],
-                reviewed_on=data["reviewed_on"],
-                overall=data["overall"],
-                achievements=data["achievements"],
-                difficulties=data["difficulties"],
-                proposals=data["proposals"],
-                scores=form.scores(),
-            )
-        except DomainError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The review has been recorded."))
-        return redirect(self.agreement.get_absolute_url() + "#reviews")
+        services.review_record(
+            agreement=self.agreement,
+            user=self.request.user,
+            period=data["period"],
+            reviewed_on=data["reviewed_on"],
+            overall=data["overall"],
+            achievements=data["achievements"],
+            difficulties=data["difficulties"],
+            proposals=data["proposals"],
+            scores=form.scores(),
+        )
 
 
-class DocumentUploadView(OfficialOnlyMixin, FormView):
+class DocumentUploadView(AgreementFormMixin, OfficialOnlyMixin, FormView):
     form_class = DocumentForm
     template_name = "agreements/document_form.html"
 
@@ -398,20 +407,17 @@ class DocumentUploadView(OfficialOnlyMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(agreement=self.agreement, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            services.document_upload(
-                agreement=self.agreement,
-                user=self.request.user,
-                uploaded_file=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-                title=form.cleaned_data["title"],
-            )
-        except DomainError as error:
-            _form_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, _("The file has been attached."))
-        return redirect(self.agreement.get_absolute_url() + "#documents")
+    success_message = gettext_lazy("The file has been attached.")
+    success_anchor = "#documents"
+
+    def perform(self, form) -> None:
+        services.document_upload(
+            agreement=self.agreement,
+            user=self.request.user,
+            uploaded_file=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+        )
 
 
 @require_GET

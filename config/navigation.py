@@ -44,6 +44,7 @@ ENTRIES: tuple[NavEntry, ...] = (
     ),
     NavEntry(_("2030 targets"), "targets:overview", "bullseye", _anyone, "/targets/"),
     NavEntry(_("Assigned tasks"), "targets:task_list", "list-task", _anyone, "/targets/tasks/"),
+    NavEntry(_("Reports"), "reports:index", "journal-text", _anyone, "/reports/"),
     NavEntry(_("Alerts"), "agreements:alerts", "bell", _anyone, "/agreements/alerts/"),
     NavEntry(
         _("Agencies"), "accounts:agency_list", "building", perms.can_view_all_agencies, "/agencies/"

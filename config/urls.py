@@ -28,6 +28,7 @@ urlpatterns = [
     path("agreements/", include("agreements.urls")),
     path("delegations/", include("delegations.urls")),
     path("targets/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
     path("history/", include("accounts.history_urls")),
     path("search/", search_views.search, name="search"),
     path("admin/", admin.site.urls),

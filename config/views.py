@@ -13,6 +13,7 @@ from agreements.alerts import alerts_for, count_by_kind
 from agreements.models import Agreement, Output
 from agreements.services import review_coverage
 from partners.models import Partner
+from reports.dashboard import leader_dashboard
 
 from .celery_app import app as celery_app
 
@@ -73,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
     elif perms.is_official(user):
         template = "home/official.html"
         context["recent_partners"] = Partner.objects.with_related().order_by("-created_at")[:5]
+        context["dashboard"] = leader_dashboard(today)
     elif perms.is_leader(user):
         template = "home/leader.html"
         rows = Partner.objects.values("relation_status").annotate(n=Count("id"))
@@ -82,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ]
         context["partner_count"] = Partner.objects.count()
         context["twinned_count"] = Partner.objects.filter(is_twinned=True).count()
+        context["dashboard"] = leader_dashboard(today)
     else:
         template = "home/reporter.html"
         context["my_outputs"] = (

@@ -1,11 +1,13 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Agency
 from agreements.forms import DATE_WIDGET, BootstrapMixin, period_choices
 from reports.periods import Period, PeriodKind
 
-from .models import Task
+from .models import Task, TaskPlan
 
 
 class MeasurementForm(BootstrapMixin, forms.Form):
@@ -45,3 +47,50 @@ class TaskProgressForm(BootstrapMixin, forms.Form):
     state = forms.ChoiceField(label=_("State"), choices=Task.State.choices)
     noted_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     note = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TaskPlanForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = TaskPlan
+        fields = ["kind", "number", "issued_on", "issuer", "title"]
+        widgets = {"issued_on": DATE_WIDGET, "title": forms.Textarea(attrs={"rows": 2})}
+
+
+class TaskForm(BootstrapMixin, forms.ModelForm):
+    """A row of a plan's task-assignment table (its state is reported with the progress)."""
+
+    class Meta:
+        model = Task
+        fields = [
+            "text",
+            "lead_agency",
+            "coordinating_agencies",
+            "deadline",
+            "deadline_text",
+            "order",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "coordinating_agencies": forms.SelectMultiple(attrs={"size": 8}),
+            "deadline": DATE_WIDGET,
+        }
+        help_texts = {"order": _("Empty: after the plan's last task.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An agency closed since the task was assigned stays choosable on that task.
+        current = [self.instance.lead_agency_id] if self.instance.lead_agency_id else []
+        agencies = Agency.objects.filter(Q(is_active=True) | Q(pk__in=current))
+        self.fields["lead_agency"].queryset = agencies
+        if self.instance.pk:
+            current += list(self.instance.coordinating_agencies.values_list("pk", flat=True))
+        self.fields["coordinating_agencies"].queryset = Agency.objects.filter(
+            Q(is_active=True) | Q(pk__in=current)
+        )
+        self.fields["order"].required = False
+        if not self.instance.pk:
+            self.initial["order"] = None
+
+    def service_data(self) -> dict:
+        names = [name for name in self.Meta.fields if name != "coordinating_agencies"]
+        return {name: self.cleaned_data[name] for name in names}

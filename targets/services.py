@@ -20,19 +20,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import permissions as role
 from accounts.errors import DomainError
 from accounts.text import nfc
 from reports.periods import Period, current_period
 
-from .models import Measurement, Target, Task, TaskProgress
+from .models import Measurement, Target, Task, TaskPlan, TaskProgress
+from .permissions import can_enter_measurement, can_manage_plans
 
 STATUS_LABELS = {
     "achieved": gettext_lazy("Achieved"),
@@ -106,6 +107,70 @@ def computed_records(target: Target, today: date) -> QuerySet | None:
     if target.computed == Target.Computed.REVIEW_SHARE:
         return Agreement.objects.in_force().not_reviewed_in(current_period(today))
     return None
+
+
+RECORD_LIST_TITLES = {
+    Target.Computed.NEW_PARTNERS: gettext_lazy("New partners counted"),
+    Target.Computed.NEW_PROGRAMMES: gettext_lazy("Programmes and projects counted"),
+    Target.Computed.GEOPARKS: gettext_lazy("Partner geoparks counted"),
+    Target.Computed.REVIEW_SHARE: gettext_lazy("Agreements in force not yet reviewed this period"),
+}
+# A long list (every agreement not yet reviewed) is cut short: the registry's own pages page it.
+RECORD_LIST_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    label: str
+    on: date | None
+    url: str
+
+
+@dataclass(frozen=True)
+class RecordList:
+    """The records behind a computed figure that one user may open."""
+
+    title: str
+    rows: list[RecordRow]
+    total: int  # records the user may see (the rows are the first of them)
+    hidden: int  # records counted in the figure that the user may not see
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def computed_record_list(
+    target: Target, user, today: date, *, limit: int | None = None
+) -> RecordList | None:
+    """The click-through list of a computed target, in two queries whatever its length.
+
+    Agreements are limited to ``Agreement.objects.visible_to(user)``; partners are visible to
+    every user of the portal.
+    """
+    from agreements.models import Agreement
+
+    records = computed_records(target, today)
+    if records is None:
+        return None
+    if records.model is Agreement:
+        visible = records.visible_to(user)
+        date_field, fields = "signed_on", ("number", "title_vi")
+    else:
+        visible = records
+        date_field, fields = "relation_established_on", ("name_vi",)
+    counts = records.aggregate(
+        counted=Count("pk"), visible=Count("pk", filter=Q(pk__in=visible.values("pk")))
+    )
+    shown = visible.only("pk", date_field, *fields).order_by(
+        F(date_field).desc(nulls_last=True), "-pk"
+    )[: limit or RECORD_LIST_LIMIT]
+    return RecordList(
+        title=str(RECORD_LIST_TITLES[target.computed]),
+        rows=[RecordRow(str(r), getattr(r, date_field), r.get_absolute_url()) for r in shown],
+        total=counts["visible"],
+        hidden=counts["counted"] - counts["visible"],
+    )
 
 
 def computed_value(target: Target, today: date) -> Decimal | None:
@@ -220,13 +285,6 @@ def target_states(targets, today: date | None = None) -> list[TargetState]:
 # ---------------------------------------------------------------------------
 # Writes
 # ---------------------------------------------------------------------------
-def can_enter_measurement(user, target: Target) -> bool:
-    """Officials; a reporter of the target's owner agency. Computed targets are not typed."""
-    if target.source == Target.Source.COMPUTED:
-        return False
-    return role.is_official(user) or (
-        role.is_reporter(user) and user.agency_id == target.owner_agency_id
-    )
 
 
 @transaction.atomic
@@ -242,6 +300,10 @@ def measurement_record(
     """Enter (or correct: history keeps the earlier value) a target's value for a period."""
     if target.source == Target.Source.COMPUTED:
         raise DomainError(_("This target is computed from the portal's data."))
+    if not can_enter_measurement(user, target):
+        raise DomainError(
+            _("Only the owner agency of this target or an official can enter its values.")
+        )
     if value < 0:
         raise DomainError({"value": _("The value cannot be negative.")})
     if target.kind == Target.Kind.PERCENTAGE and value > 100:
@@ -264,13 +326,6 @@ def measurement_record(
     return measurement
 
 
-def can_update_task(user, task: Task) -> bool:
-    """Officials; a reporter of the task's lead agency."""
-    return role.is_official(user) or (
-        role.is_reporter(user) and user.agency_id == task.lead_agency_id
-    )
-
-
 @transaction.atomic
 def task_report_progress(*, task: Task, user, state: str, note: str, noted_on: date) -> Task:
     if not note.strip():
@@ -282,3 +337,86 @@ def task_report_progress(*, task: Task, user, state: str, note: str, noted_on: d
     task.save()
     TaskProgress.objects.create(task=task, noted_on=noted_on, note=nfc(note), noted_by=user)
     return task
+
+
+# ---------------------------------------------------------------------------
+# Plans and their task-assignment tables
+# ---------------------------------------------------------------------------
+PLAN_FIELDS = ("kind", "number", "issued_on", "issuer", "title")
+TASK_FIELDS = ("text", "lead_agency", "deadline", "deadline_text", "order")
+
+
+def _check_can_manage(user) -> None:
+    if not can_manage_plans(user):
+        raise DomainError(_("Only officials can change plans and their tasks."))
+
+
+def _assign(obj, data: dict[str, Any], names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in data:
+            value = data[name]
+            setattr(obj, name, nfc(value.strip()) if isinstance(value, str) else value)
+
+
+@transaction.atomic
+def plan_save(*, user, data: dict[str, Any], plan: TaskPlan | None = None) -> TaskPlan:
+    """Create a plan with a task-assignment table, or edit ``plan``."""
+    _check_can_manage(user)
+    plan = plan or TaskPlan()
+    _assign(plan, data, PLAN_FIELDS)
+    taken = (
+        TaskPlan.objects.filter(number=plan.number, issuer=plan.issuer).exclude(pk=plan.pk).exists()
+    )
+    if taken:
+        raise DomainError({"number": _("This issuer already has a plan with this number.")})
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def task_save(
+    *,
+    user,
+    plan: TaskPlan,
+    data: dict[str, Any],
+    coordinating_agencies=(),
+    task: Task | None = None,
+) -> Task:
+    """Add a task to ``plan``'s table, or edit ``task``; an empty order puts it last."""
+    _check_can_manage(user)
+    if task is not None and task.plan_id != plan.pk:
+        raise DomainError(_("This task belongs to another plan."))
+    task = task or Task(plan=plan)
+    _assign(task, data, TASK_FIELDS)
+    if task.order is None:
+        last = plan.tasks.exclude(pk=task.pk).order_by("-order").values_list("order", flat=True)
+        task.order = (last.first() or 0) + 1
+    coordinating = list(coordinating_agencies)
+    if task.lead_agency_id and any(a.pk == task.lead_agency_id for a in coordinating):
+        raise DomainError(
+            {"coordinating_agencies": _("The lead agency cannot also be a coordinating agency.")}
+        )
+    task.full_clean()
+    task.save()
+    task.coordinating_agencies.set(coordinating)
+    return task
+
+
+@transaction.atomic
+def task_delete(*, user, task: Task) -> None:
+    """Remove a task entered by mistake; a task with progress notes stays (they are its
+    record), and is marked done or edited instead."""
+    _check_can_manage(user)
+    # The lock waits for a progress note being written at the same moment.
+    locked = Task.objects.select_for_update().filter(pk=task.pk).first()
+    if locked is None:
+        return
+    if locked.progress.exists():
+        raise DomainError(
+            _(
+                "This task cannot be deleted: progress has already been reported on it. "
+                "Edit it or mark it done instead."
+            )
+        )
+    locked.delete()

@@ -1,22 +1,36 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
 from agreements.views import _form_error
 
-from .forms import MeasurementForm, TaskProgressForm
-from .models import Target, Task
+from .alerts import overdue_list_url, overdue_tasks
+from .charts import target_chart_svg
+from .forms import MeasurementForm, TaskForm, TaskPlanForm, TaskProgressForm
+from .models import Target, Task, TaskPlan
+from .permissions import (
+    can_enter_measurement,
+    can_import_measurements,
+    can_manage_plans,
+    can_update_task,
+)
 from .services import (
     STATUS_LABELS,
-    can_enter_measurement,
-    can_update_task,
+    computed_record_list,
     measurement_record,
+    plan_save,
     target_states,
+    task_delete,
     task_report_progress,
+    task_save,
 )
 
 
@@ -34,20 +48,32 @@ def overview(request):
     return render(
         request,
         "targets/overview.html",
-        {"groups": groups, "counts": [(STATUS_LABELS[k], k, n) for k, n in counts.items()]},
+        {
+            "groups": groups,
+            "counts": [(STATUS_LABELS[k], k, n) for k, n in counts.items()],
+            "can_import": can_import_measurements(request.user),
+        },
     )
 
 
 @require_GET
 def detail(request, pk: int):
+    """A target's figures and chart; for a computed target, the records it counts."""
     target = get_object_or_404(Target.objects.select_related("owner_agency"), pk=pk)
-    (state,) = target_states([target], timezone.localdate())
+    today = timezone.localdate()
+    (state,) = target_states([target], today)
+    records = None
+    if target.source == Target.Source.COMPUTED:
+        records = computed_record_list(target, request.user, today)
     return render(
         request,
         "targets/detail.html",
         {
             "target": target,
             "state": state,
+            # Safe to mark: target_chart_svg escapes every text it writes itself.
+            "chart": mark_safe(target_chart_svg(state)),
+            "records": records,
             "can_enter": can_enter_measurement(request.user, target),
         },
     )
@@ -80,14 +106,33 @@ def measurement_enter(request, pk: int):
 
 @require_GET
 def task_list(request):
-    """The plans' task-assignment tables; a reporter sees their agency's tasks first."""
+    """The plans' task-assignment tables; a reporter sees their agency's tasks first.
+
+    ``?mine=1`` keeps the user's agency's tasks, ``?overdue=1`` the overdue ones; the badge
+    counts the overdue tasks the user is to chase (as in the daily digest).
+    """
     tasks = Task.objects.select_related("plan", "lead_agency").order_by("plan", "order")
     mine = request.GET.get("mine") == "1" and request.user.agency_id
     if mine:
         tasks = tasks.filter(lead_agency_id=request.user.agency_id)
     today = timezone.localdate()
+    only_overdue = request.GET.get("overdue") == "1"
+    if only_overdue:
+        tasks = tasks.overdue(today)
     rows = [(task, task.is_overdue(today), can_update_task(request.user, task)) for task in tasks]
-    return render(request, "targets/task_list.html", {"rows": rows, "mine": mine})
+    return render(
+        request,
+        "targets/task_list.html",
+        {
+            "rows": rows,
+            "mine": mine,
+            "only_overdue": only_overdue,
+            "overdue_count": overdue_tasks(request.user, today).count(),
+            "overdue_url": overdue_list_url(request.user),
+            "can_manage": can_manage_plans(request.user),
+            "query_string": request.GET.urlencode(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,3 +156,103 @@ def task_progress(request, pk: int):
         "targets/task_form.html",
         {"task": task, "form": form, "notes": task.progress.all()},
     )
+
+
+# ---------------------------------------------------------------------------
+# Plans and their task-assignment tables (officials)
+# ---------------------------------------------------------------------------
+def _check_can_manage(request: HttpRequest) -> None:
+    if not can_manage_plans(request.user):
+        raise PermissionDenied
+
+
+def _plan_url(plan: TaskPlan) -> str:
+    return f"{reverse('targets:plan_list')}#plan-{plan.pk}"
+
+
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    """Every plan with its task-assignment table, to add, edit or remove tasks."""
+    _check_can_manage(request)
+    tasks = (
+        Task.objects.select_related("lead_agency")
+        .prefetch_related("coordinating_agencies")
+        .annotate(notes=Count("progress"))
+        .order_by("order", "id")
+    )
+    plans = TaskPlan.objects.prefetch_related(Prefetch("tasks", queryset=tasks))
+    return render(request, "targets/plan_list.html", {"plans": plans})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create a plan (no ``pk``) or edit one."""
+    _check_can_manage(request)
+    plan = get_object_or_404(TaskPlan, pk=pk) if pk is not None else None
+    form = TaskPlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # A fresh copy: the valid form has already written its values onto ``plan``.
+            saved = plan_save(
+                user=request.user,
+                data=form.cleaned_data,
+                plan=TaskPlan.objects.get(pk=plan.pk) if plan else None,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The plan has been saved."))
+            return redirect(_plan_url(saved))
+    return render(request, "targets/plan_form.html", {"form": form, "plan": plan})
+
+
+def _task_form(request: HttpRequest, plan: TaskPlan, task: Task | None) -> HttpResponse:
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_save(
+                user=request.user,
+                plan=plan,
+                data=form.service_data(),
+                coordinating_agencies=form.cleaned_data["coordinating_agencies"],
+                task=Task.objects.get(pk=task.pk) if task else None,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The task has been saved."))
+            return redirect(_plan_url(plan))
+    can_delete = task is not None and not task.progress.exists()
+    return render(
+        request,
+        "targets/task_edit.html",
+        {"form": form, "plan": plan, "task": task, "can_delete": can_delete},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a task to plan ``pk``."""
+    _check_can_manage(request)
+    return _task_form(request, get_object_or_404(TaskPlan, pk=pk), None)
+
+
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _check_can_manage(request)
+    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
+    return _task_form(request, task.plan, task)
+
+
+@require_POST
+def task_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a task entered by mistake; refused once progress has been reported on it."""
+    _check_can_manage(request)
+    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
+    try:
+        task_delete(user=request.user, task=task)
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("targets:task_edit", pk=task.pk)
+    messages.success(request, _("The task has been deleted."))
+    return redirect(_plan_url(task.plan))

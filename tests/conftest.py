@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.test.utils import override_settings
 
 from tests.factories import PASSWORD, AgencyFactory, UserFactory
 
@@ -20,6 +21,16 @@ def require_service(reachable: bool, what: str) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"{what} is required in CI but is not reachable")
         pytest.skip(f"{what} is not reachable")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_media_root(tmp_path_factory) -> Iterator[Path]:
+    """Files the tests upload or generate go to a folder of this session (of this xdist
+    worker under pytest-xdist), not to var/media, which `make run` serves and which the
+    xdist workers would share. A test may still point MEDIA_ROOT elsewhere (``settings``)."""
+    media_root = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media_root):
+        yield media_root
 
 
 @pytest.fixture
@@ -71,15 +82,27 @@ def password() -> str:
     return PASSWORD
 
 
+def xdist_worker() -> str:
+    """This pytest-xdist worker's id (gw0, gw1, …), or "main" when the suite is not split."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
 def _database_url() -> str:
-    """The URL of the database the tests run on, for worker processes."""
+    """The URL of the database the tests run on, for worker processes.
+
+    Under pytest-xdist that is this xdist worker's own test database (pytest-django names it
+    with the worker's suffix: test_…_gw0, test_…_gw1), never another worker's.
+    """
     settings_dict = connection.settings_dict
+    name = settings_dict["NAME"]
+    if "PYTEST_XDIST_WORKER" in os.environ and not str(name).endswith(f"_{xdist_worker()}"):
+        raise RuntimeError(f"{name} is not the test database of xdist worker {xdist_worker()}")
     if connection.vendor == "sqlite":
-        return f"sqlite:///{settings_dict['NAME']}"
+        return f"sqlite:///{name}"
     user = settings_dict["USER"] or ""
     auth = f"{user}:{settings_dict['PASSWORD']}@" if settings_dict["PASSWORD"] else f"{user}@"
     port = settings_dict["PORT"] or 5432
-    return f"postgres://{auth}{settings_dict['HOST'] or '127.0.0.1'}:{port}/{settings_dict['NAME']}"
+    return f"postgres://{auth}{settings_dict['HOST'] or '127.0.0.1'}:{port}/{name}"
 
 
 class WorkerProcess:
@@ -133,11 +156,13 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def celery_worker_process(tmp_path) -> Iterator:
+def celery_worker_process(tmp_path, transactional_db) -> Iterator:
     """Start real worker processes: ``start(redis_url=None)`` -> (worker, env).
 
     Without ``redis_url`` the worker uses the embedded filesystem broker in a fresh folder.
-    The worker reads the test database, so tasks see committed test data.
+    The worker reads the test database, so tasks see committed test data (transactional_db).
+    Requesting it also sets that database up when no other test of the run (or of this xdist
+    worker) needs it, instead of handing the worker the development database.
     """
     workers: list[WorkerProcess] = []
 
@@ -151,7 +176,9 @@ def celery_worker_process(tmp_path) -> Iterator:
             env["REDIS_URL"] = redis_url
         else:
             env.pop("REDIS_URL", None)
-        queue = f"test-{uuid.uuid4().hex[:8]}"
+        # A queue (and worker name) of its own: xdist workers, and other test runs on this
+        # machine, share the Redis databases and must never take each other's tasks.
+        queue = f"test-{xdist_worker()}-{uuid.uuid4().hex[:8]}"
         worker = WorkerProcess(env, queue, tmp_path / f"{queue}.log")
         workers.append(worker)
         worker.wait_ready()

@@ -54,7 +54,14 @@ PORTAL = {
     "DOCUMENT_PLACE": env.str("PORTAL_DOCUMENT_PLACE", default="Tuyên Quang"),
     # The portal's public address, for links in e-mails.
     "BASE_URL": env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000"),
+    # Who usually signs the department's reports (the issue form proposes them).
+    "SIGNER_AUTHORITY": env.str("PORTAL_SIGNER_AUTHORITY", default="KT. GIÁM ĐỐC"),
+    "SIGNER_TITLE": env.str("PORTAL_SIGNER_TITLE", default="PHÓ GIÁM ĐỐC"),
+    "SIGNER_NAME": env.str("PORTAL_SIGNER_NAME", default=""),
 }
+
+# Agencies submit their period report this many working days after the data cut-off.
+REPORT_DEADLINE_WORKING_DAYS = env.int("PORTAL_REPORT_DEADLINE_WORKING_DAYS", default=5)
 
 # ---------------------------------------------------------------------------
 # Applications
@@ -309,6 +316,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agreements.tasks.purge_dossiers",
         "schedule": crontab(hour=3, minute=30),
     },
+    "send-queued-report-jobs": {
+        "task": "reports.tasks.sweep_report_jobs",
+        "schedule": 60.0,
+    },
+    "prepare-consolidated-drafts": {
+        "task": "reports.tasks.prepare_due_drafts",
+        "schedule": crontab(hour=1, minute=0),
+    },
     "send-daily-digests": {
         "task": "accounts.tasks.send_daily_digests",
         "schedule": crontab(hour=6, minute=30),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
@@ -319,6 +334,8 @@ CELERY_BEAT_SCHEDULE = {
 DIGEST_SOURCES = [
     "agreements.alerts.digest_items",
     "delegations.alerts.digest_items",
+    "reports.alerts.digest_items",
+    "targets.alerts.digest_items",
 ]
 
 LOGGING = {

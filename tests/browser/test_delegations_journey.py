@@ -168,7 +168,7 @@ def test_delegation_journey(
         expect(rpage.get_by_role("link", name="Thêm đoàn theo kế hoạch")).to_have_count(0)
         item_row = rpage.get_by_test_id("plan-items").get_by_role("row").filter(has_text=ITEM)
         expect(item_row).to_contain_text("Chưa có.")
-        follow(rpage, item_row.get_by_role("link", name="Đề xuất", exact=True))
+        follow(rpage, item_row.get_by_role("link", name=f"Đề xuất: {ITEM}", exact=True))
 
         expect(rpage.get_by_role("heading", level=1)).to_have_text("Đề xuất đoàn")
         # The form starts from the planned delegation; the host agency is the reporter's.
@@ -191,12 +191,15 @@ def test_delegation_journey(
         member_rows = rpage.get_by_test_id("member-formset").get_by_role("row")
         for index, (name, title, agency_name, organisation) in enumerate(members, start=1):
             row = member_rows.nth(index)  # row 0 is the header
-            row.get_by_label("Họ và tên", exact=True).fill(name)
-            row.get_by_label("Chức vụ", exact=True).fill(title)
+            # Each control is named after its column and its row ("Họ và tên, thành viên 1").
+            row.get_by_label(f"Họ và tên, thành viên {index}", exact=True).fill(name)
+            row.get_by_label(f"Chức vụ, thành viên {index}", exact=True).fill(title)
             if agency_name:
-                row.get_by_label("Cơ quan, đơn vị", exact=True).select_option(label=agency_name)
+                row.get_by_label(f"Cơ quan, đơn vị, thành viên {index}", exact=True).select_option(
+                    label=agency_name
+                )
             if organisation:
-                row.get_by_label("Tổ chức", exact=True).fill(organisation)
+                row.get_by_label(f"Tổ chức, thành viên {index}", exact=True).fill(organisation)
         submit(rpage, "Đề xuất")
         expect(rpage.get_by_role("alert")).to_contain_text("Đã gửi đề xuất đoàn.")
         expect(rpage.get_by_test_id("delegation-title")).to_have_text(TITLE)

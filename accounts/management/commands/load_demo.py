@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "agreements.demo",
     "delegations.demo",
     "targets.demo",
+    "reports.demo",
 ]
 
 
