@@ -9,12 +9,20 @@ any server to install.
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
+from django_structlog.celery.steps import DjangoStructLogInitStep
+
+from config.logs import celery_setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Workers log like the web process (settings.LOGGING, see config/logs.py), each line with the
+# task id and the request id and user id of the request that queued the task.
+setup_logging.connect(celery_setup_logging, weak=False)
+app.steps["worker"].add(DjangoStructLogInitStep)
 
 
 @app.task(name="config.ping")

@@ -5,6 +5,7 @@ serves) comes from an environment variable or a ``.env`` file at the project roo
 README lists them.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.broker import broker_settings
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_countries",
     "axes",
+    "django_structlog",
     "simple_history",
     "import_export",
     "accounts",
@@ -89,6 +92,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Binds a request id and the user's id to every log line; writes the access line.
+    "config.logs.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -338,15 +343,16 @@ DIGEST_SOURCES = [
     "targets.alerts.digest_items",
 ]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+# Structured logs (config/logs.py): JSON lines with the request id and the user's id, never
+# a password, session, token, query string, name or e-mail. DJANGO_LOG_FORMAT=console for
+# readable lines.
+LOGGING = logging_config(
+    fmt=env.str("DJANGO_LOG_FORMAT", default="json"),
+    level=env.str("DJANGO_LOG_LEVEL", default="INFO"),
+)
+# The access line (request_finished) is enough; request_started only at DEBUG.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# axes' log lines describe the client without its user name or address.
+AXES_CLIENT_STR_CALLABLE = "config.logs.axes_client_str"
