@@ -151,6 +151,18 @@ class User(AbstractUser):
         self.is_staff = self.role == Role.ADMIN or self.is_superuser
         super().save(*args, **kwargs)
 
+    # The administrator role is what grants the Django admin: nothing assigns per-model
+    # permissions, so without these an administrator met "no permission" on every page.
+    def has_perm(self, perm: str, obj=None) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.ADMIN:
+            return True
+        return super().has_module_perms(app_label)
+
 
 class DigestLog(models.Model):
     """One row per user and day a digest was sent: at most one digest per person per day."""

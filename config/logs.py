@@ -43,6 +43,21 @@ class RequestLogMiddleware(RequestMiddleware):
         return f"{request.method} {request.path}"
 
 
+def bind_user_middleware(get_response):
+    """Bind the user's id as soon as it is known (after AuthenticationMiddleware).
+
+    RequestLogMiddleware runs before the session, so that a response from any middleware
+    gets its access line and X-Request-ID; the lines written while the view runs, and the
+    tasks it queues, get the user's id from here.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        RequestLogMiddleware.bind_user_id(request)
+        return get_response(request)
+
+    return middleware
+
+
 def _access_fields(request: HttpRequest, log_kwargs: dict[str, Any]) -> None:
     """Replace the library's ``request`` ("GET /path?query") and ``code`` by plain fields."""
     log_kwargs.pop("request", None)
