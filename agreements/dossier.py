@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from accounts import queueing
 from accounts.text import fold
 
 from .models import (
@@ -94,10 +95,18 @@ def dossier_request(*, agreement: Agreement, user) -> DossierJob:
     return job
 
 
-def _queue(job_id: int) -> None:
+def _queue(job_id: int) -> bool:
+    """Send the job to the broker; while the broker is down it stays queued for the sweep."""
     from .dossier_tasks import build_dossier
 
-    build_dossier.delay(job_id)
+    return queueing.job_send(build_dossier, DossierJob, job_id)
+
+
+def dossiers_sweep(*, now=None) -> int:
+    """Send the queued dossier jobs that never reached the broker (beat, every minute)."""
+    from .dossier_tasks import build_dossier
+
+    return queueing.jobs_sweep(build_dossier, DossierJob, now=now)
 
 
 def _with_vi(message) -> str:
@@ -118,11 +127,13 @@ def _mark_failed(job_id: int, error: str) -> None:
     )
 
 
-def _claim(job_id: int) -> DossierJob | None:
+def _claim(job_id: int, redelivered: bool = False, task_id: str = "") -> DossierJob | None:
     """Move the job to "running", or return None if there is nothing to do.
 
     Nothing to do: the job is gone, done, or being built by another run of the task that
-    started less than the task time limit ago.
+    started less than the task time limit ago. A message redelivered because its worker died
+    (acks_late with reject_on_worker_lost) takes over the job it left "running"; it carries
+    the task id of the run that died, whereas a duplicate message has another id.
     """
     with transaction.atomic():
         job = (
@@ -137,6 +148,8 @@ def _claim(job_id: int) -> DossierJob | None:
         busy_until = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
         if (
             job.status == DossierJob.Status.RUNNING
+            and not redelivered
+            and not (task_id and job.task_id == task_id)
             and job.started_at
             and job.started_at > now - busy_until
         ):
@@ -145,13 +158,15 @@ def _claim(job_id: int) -> DossierJob | None:
         job.progress = 10
         job.started_at = now
         job.error = ""
-        job.save(update_fields=["status", "progress", "started_at", "error"])
+        job.attempts += 1
+        job.task_id = task_id
+        job.save(update_fields=["status", "progress", "started_at", "error", "attempts", "task_id"])
         return job
 
 
-def dossier_build(*, job_id: int) -> None:
+def dossier_build(*, job_id: int, redelivered: bool = False, task_id: str = "") -> None:
     """Build the dossier of a queued job (called by the ``build_dossier`` task)."""
-    job = _claim(job_id)
+    job = _claim(job_id, redelivered, task_id)
     if job is None:
         logger.info("dossier job %s: nothing to do", job_id)
         return

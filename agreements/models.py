@@ -580,8 +580,15 @@ class DossierJob(models.Model):
     file = models.FileField(upload_to="dossiers/", blank=True, max_length=500)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the message reached the broker; empty while the broker was down (the sweep sends
+    # it later, see accounts.queueing).
+    sent_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # The Celery task id of the run that claimed the job: a redelivery of the same message
+    # (its worker died) carries the same id and may take over; a duplicate message may not.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -15,9 +15,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from accounts import queueing
 
 from .models import ReportJob
 
@@ -27,8 +28,6 @@ PDF_LANGUAGE = "vi"
 PDF_TIME_ZONE = "Asia/Ho_Chi_Minh"
 # Errors worth another attempt: the task retries them.
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (OperationalError,)
-# A queued job not picked up after this long is sent again by the sweep.
-RESEND_AFTER = timedelta(minutes=10)
 
 
 class JobError(Exception):
@@ -46,28 +45,14 @@ def job_send(job_id: int) -> bool:
     """Hand the job to the broker; on failure leave it queued for the sweep."""
     from .tasks import run_report_job
 
-    try:
-        run_report_job.apply_async(args=[job_id], retry=False)
-    except Exception as error:  # the broker is down: the sweep sends it later
-        logger.warning("report job %s stays queued, broker unreachable: %s", job_id, error)
-        return False
-    ReportJob.objects.filter(pk=job_id).update(sent_at=timezone.now())
-    return True
+    return queueing.job_send(run_report_job, ReportJob, job_id)
 
 
 def jobs_sweep(*, now=None) -> int:
     """Send the queued jobs that never reached the broker, or were lost (beat, every minute)."""
-    now = now or timezone.now()
-    due = ReportJob.objects.filter(status=ReportJob.Status.QUEUED).filter(
-        Q(sent_at__isnull=True) | Q(sent_at__lt=now - RESEND_AFTER)
-    )
-    sent = 0
-    for job_id in due.order_by("created_at").values_list("pk", flat=True)[:100]:
-        if job_send(job_id):
-            sent += 1
-        else:
-            break  # still down: try again at the next sweep
-    return sent
+    from .tasks import run_report_job
+
+    return queueing.jobs_sweep(run_report_job, ReportJob, now=now)
 
 
 def _vi(text_factory) -> str:

@@ -108,7 +108,7 @@ def _database_url() -> str:
 class WorkerProcess:
     """A real `celery worker` process, consuming its own queue."""
 
-    def __init__(self, env: dict[str, str], queue: str, log: Path) -> None:
+    def __init__(self, env: dict[str, str], queue: str, log: Path, pool: str = "solo") -> None:
         self.queue = queue
         self.log = log
         self._log_file = log.open("w")
@@ -120,7 +120,7 @@ class WorkerProcess:
                 "-A",
                 "config.celery_app",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
                 "--concurrency=1",
                 "--without-mingle",
                 "--without-gossip",
@@ -157,7 +157,8 @@ class WorkerProcess:
 
 @pytest.fixture
 def celery_worker_process(tmp_path, transactional_db) -> Iterator:
-    """Start real worker processes: ``start(redis_url=None)`` -> (worker, env).
+    """Start real worker processes: ``start(redis_url=None, queue=…, pool="solo")`` ->
+    (worker, env).
 
     Without ``redis_url`` the worker uses the embedded filesystem broker in a fresh folder.
     The worker reads the test database, so tasks see committed test data (transactional_db).
@@ -166,7 +167,9 @@ def celery_worker_process(tmp_path, transactional_db) -> Iterator:
     """
     workers: list[WorkerProcess] = []
 
-    def start(redis_url: str | None = None) -> tuple[WorkerProcess, dict[str, str]]:
+    def start(
+        redis_url: str | None = None, *, queue: str | None = None, pool: str = "solo"
+    ) -> tuple[WorkerProcess, dict[str, str]]:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
         env["PORTAL_VAR_DIR"] = str(tmp_path / "var")
         env["DATABASE_URL"] = _database_url()
@@ -178,8 +181,9 @@ def celery_worker_process(tmp_path, transactional_db) -> Iterator:
             env.pop("REDIS_URL", None)
         # A queue (and worker name) of its own: xdist workers, and other test runs on this
         # machine, share the Redis databases and must never take each other's tasks.
-        queue = f"test-{xdist_worker()}-{uuid.uuid4().hex[:8]}"
-        worker = WorkerProcess(env, queue, tmp_path / f"{queue}.log")
+        # (A test with a Redis server of its own may use the default queue.)
+        queue = queue or f"test-{xdist_worker()}-{uuid.uuid4().hex[:8]}"
+        worker = WorkerProcess(env, queue, tmp_path / f"{queue}.log", pool)
         workers.append(worker)
         worker.wait_ready()
         return worker, env

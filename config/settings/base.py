@@ -326,6 +326,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.sweep_report_jobs",
         "schedule": 60.0,
     },
+    "send-queued-dossier-jobs": {
+        "task": "agreements.tasks.sweep_dossier_jobs",
+        "schedule": 60.0,
+    },
     "prepare-consolidated-drafts": {
         "task": "reports.tasks.prepare_due_drafts",
         "schedule": crontab(hour=1, minute=0),

@@ -347,12 +347,14 @@ def test_request_queues_the_task_after_commit(
     agreement, official, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(dossier_tasks.build_dossier, "delay") as delay,
+        mock.patch.object(dossier_tasks.build_dossier, "apply_async") as apply_async,
         django_capture_on_commit_callbacks(execute=True),
     ):
         job = dossier_request(agreement=agreement, user=official)
-        delay.assert_not_called()
-    delay.assert_called_once_with(job.pk)
+        apply_async.assert_not_called()
+    apply_async.assert_called_once_with(args=[job.pk], retry=False)
+    job.refresh_from_db()
+    assert job.sent_at is not None
 
 
 def test_request_rechecks_permission(agreement, other_reporter):
@@ -652,13 +654,11 @@ def test_dossier_through_a_real_worker(
     producer.conf.update(task_serializer="json", accept_content=["json"])
     sent = []
 
-    def delay(job_id):
-        sent.append(job_id)
-        return producer.send_task(
-            dossier_tasks.build_dossier.name, args=[job_id], queue=worker.queue
-        )
+    def apply_async(args, **kwargs):
+        sent.extend(args)
+        return producer.send_task(dossier_tasks.build_dossier.name, args=args, queue=worker.queue)
 
-    monkeypatch.setattr(dossier_tasks.build_dossier, "delay", delay)
+    monkeypatch.setattr(dossier_tasks.build_dossier, "apply_async", apply_async)
 
     agreement = _make_agreement(official, agency)
     client.force_login(official)

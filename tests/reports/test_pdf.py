@@ -105,41 +105,6 @@ def test_hostile_text_renders_as_text_and_fetches_nothing(period, agency, head, 
     assert "tệp đính kèm" in text
 
 
-@pytest.mark.django_db
-def test_broker_down_keeps_the_job_queued_and_the_sweep_sends_it(
-    period, agency, head, official, settings, client, django_capture_on_commit_callbacks
-):
-    from reports.tasks import run_report_job
-
-    dead = "redis://127.0.0.1:1/0"
-    original = run_report_job.app.conf.broker_url
-    run_report_job.app.conf.broker_url = dead
-    try:
-        run_report_job.app.pool.force_close_all()
-        client.force_login(official)
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("reports:consolidated_start"), {"kind": "semiannual", "year": 2026}
-            )
-        assert response.status_code == 302  # the page still answers
-        job = ReportJob.objects.get()
-        assert job.status == ReportJob.Status.QUEUED and job.sent_at is None
-        assert jobs.jobs_sweep() == 0  # still down
-    finally:
-        run_report_job.app.conf.broker_url = original
-        run_report_job.app.pool.force_close_all()
-    sent = []
-    original_send = run_report_job.apply_async
-    run_report_job.apply_async = lambda args, **kw: sent.append(args)
-    try:
-        assert jobs.jobs_sweep() == 1
-    finally:
-        run_report_job.apply_async = original_send
-    assert sent == [[job.pk]]
-    job.refresh_from_db()
-    assert job.sent_at is not None
-
-
 # --- through a real worker --------------------------------------------------------------------
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
