@@ -7,7 +7,8 @@
 #   assets   npm ci: Bootstrap, Bootstrap Icons and htmx from the npm registry (no CDN)
 #   base     Python, the system libraries WeasyPrint needs, the hash-pinned Python deps
 #   build    base + gettext: compilemessages and collectstatic
-#   runtime  base + the built application; no Node.js, npm or gettext
+#   runtime  base + the built application and the PostgreSQL client (backup/restore);
+#            no Node.js, npm or gettext
 
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
@@ -71,6 +72,16 @@ RUN DJANGO_SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789
 
 # ---------------------------------------------------------------------------
 FROM base AS runtime
+# pg_dump and pg_restore for `manage.py backup` / `manage.py restore`. pg_dump refuses a server
+# newer than itself and docker-compose.yml runs postgres:16, while bookworm ships client 15:
+# the client comes from the PostgreSQL project's apt repository, set up with the signing key
+# that Debian's postgresql-common package ships (no key is downloaded).
+ARG POSTGRES_CLIENT_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
+    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+    && apt-get install -y --no-install-recommends postgresql-client-${POSTGRES_CLIENT_MAJOR} \
+    && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # Uploaded and generated files and the beat schedule live in /app/var (a volume in
 # docker-compose.yml); a fresh named volume takes this ownership.
