@@ -1,4 +1,5 @@
-"""A logged-in HTTP session against a running portal (gunicorn on loopback), stdlib only.
+"""A logged-in HTTP session against a running portal (gunicorn on loopback), stdlib only
+(no Django import: the soak script runs it outside Django).
 
 Used by the fault tests and the soak script: it logs in through the real login form (CSRF
 token included) and keeps the session cookie.
@@ -12,8 +13,6 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
-
-from tests.factories import PASSWORD
 
 LOGIN_PATH = "/accounts/login/"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -55,7 +54,7 @@ class Session:
         request.add_header("Referer", self.base_url + path)
         return self._open(request)
 
-    def login(self, username: str, password: str = PASSWORD) -> None:
+    def login(self, username: str, password: str) -> None:
         form = self.get(LOGIN_PATH)
         match = CSRF_INPUT.search(form.body.decode())
         if form.status != 200 or match is None:

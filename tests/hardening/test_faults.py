@@ -27,7 +27,7 @@ from agreements.models import DossierJob
 from config.celery_app import app as celery_app
 from reports import jobs, services
 from reports.models import ConsolidatedReport, IssuedReport, ReportJob
-from tests.factories import AgreementFactory
+from tests.factories import PASSWORD, AgreementFactory
 from tests.hardening.http import Session
 from tests.hardening.servers import PrivatePostgres, PrivateRedis, free_port, wait_for_port
 
@@ -263,7 +263,7 @@ def test_the_portal_answers_after_postgresql_restarts(tmp_path):
         )
         wait_for_port(port, up=True)
         session = Session(f"http://127.0.0.1:{port}")
-        session.login("restart")
+        session.login("restart", PASSWORD)
         pages = ["/", "/agreements/", "/partners/", "/healthz"]
         # Enough requests that both gunicorn workers hold an open connection.
         for _ in range(10):
