@@ -508,6 +508,8 @@ class ReviewOutputValue(models.Model):
     value = models.DecimalField(max_digits=14, decimal_places=2, null=True)
     status = models.CharField(max_length=16, choices=Output.Status.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["review", "output"], name="review_output_once")

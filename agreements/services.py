@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.errors import DomainError
 from accounts.text import nfc
@@ -354,9 +355,13 @@ def review_record(
                 % {"criterion": criterion.name, "max": criterion.max_score}
             )
         ReviewScore.objects.create(review=review, criterion=criterion, score=int(score))
-    ReviewOutputValue.objects.bulk_create(
-        ReviewOutputValue(review=review, output=o, value=o.current_value, status=o.status)
-        for o in agreement.outputs.all()
+    bulk_create_with_history(
+        [
+            ReviewOutputValue(review=review, output=o, value=o.current_value, status=o.status)
+            for o in agreement.outputs.all()
+        ],
+        ReviewOutputValue,
+        default_user=user,
     )
     # A review counts as an update: the agreement is no longer stale.
     Agreement.objects.filter(pk=agreement.pk).update(updated_at=timezone.now())

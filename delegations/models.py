@@ -114,7 +114,7 @@ class PlanItem(models.Model):
         default=FundingSource.STATE_BUDGET,
     )
 
-    history = HistoricalRecords(m2m_fields=[partners])
+    history = HistoricalRecords(m2m_fields=[partners, fields])
 
     class Meta:
         verbose_name = _("planned delegation")
@@ -238,7 +238,7 @@ class Delegation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[partners, agreements_signed])
+    history = HistoricalRecords(m2m_fields=[partners, fields, agreements_signed])
     objects = DelegationQuerySet.as_manager()
 
     class Meta:

@@ -216,7 +216,7 @@ class Task(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[coordinating_agencies])
     objects = TaskQuerySet.as_manager()
 
     class Meta:
