@@ -17,10 +17,11 @@ case "$role" in
     web)
         # Only the web service migrates: the worker and beat wait for it to be healthy.
         python manage.py migrate --noinput
+        # No gunicorn access log: it would write query strings, addresses and referrers.
+        # The portal logs one JSON line per request itself (config/logs.py).
         exec gunicorn config.wsgi:application \
             --bind 0.0.0.0:8000 \
             --workers "${GUNICORN_WORKERS:-3}" \
-            --access-logfile - \
             "$@"
         ;;
     worker)

@@ -372,7 +372,7 @@ def test_entrypoint_web_migrates_then_serves(stub_path):
     assert result.returncode == 0, result.stderr
     assert calls == [
         "python manage.py migrate --noinput",
-        "gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3 --access-logfile -",
+        "gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers 3",
     ]
 
 
