@@ -12,17 +12,20 @@ IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tes
 
 # Debian packages the portal needs: gettext (translations), npm (Bootstrap/htmx from the
 # npm registry), fonts-liberation2 (Times-compatible font embedded in PDFs), chromium
-# (browser tests only).
+# (browser tests only), wrk (the benchmark's load generator; its smoke test runs in the suite).
 # Each entry is <what proves it is there>:<Debian package>.
 RUN_PACKAGES := /usr/bin/msgfmt:gettext npm:npm \
 	/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf:fonts-liberation2
-TEST_PACKAGES := $(RUN_PACKAGES) /usr/bin/chromium:chromium
+BENCH_PACKAGES := $(RUN_PACKAGES) /usr/bin/wrk:wrk
+TEST_PACKAGES := $(BENCH_PACKAGES) /usr/bin/chromium:chromium
 
-.PHONY: help run test install system-deps system-deps-test migrate demo lint format lock clean
+.PHONY: help run test bench install system-deps system-deps-test system-deps-bench migrate demo \
+	lint format lock clean
 
 help:
 	@echo "make run   - install, migrate, load demo data, serve http://127.0.0.1:8000 with the worker"
 	@echo "make test  - install and run the whole test suite"
+	@echo "make bench - the benchmark suite: SCALE=tiny|province|national DB=sqlite|postgres"
 	@echo "make lint  - ruff and the migrations check"
 	@echo "make lock  - re-resolve requirements.lock from pyproject.toml"
 
@@ -44,6 +47,15 @@ PYTEST_XDIST = $(if $(or $(filter 0,$(PYTEST_WORKERS)),$(findstring no:xdist,$(P
 
 test: system-deps-test install
 	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The benchmark suite (tests/bench/run.py): fills a scratch database of the scale once
+# (var/bench-<scale>.sqlite3, or bench_<scale> on the PostgreSQL server at 127.0.0.1:5432),
+# prints the table with its goals and writes var/bench-<scale>-<db>.json. BENCH_ARGS adds
+# to it, e.g. BENCH_ARGS="--only pages,search --requests 100" or "--regenerate".
+SCALE ?= province
+DB ?= sqlite
+bench: system-deps-bench install
+	$(BIN)/python tests/bench/run.py --scale $(SCALE) --db $(DB) $(BENCH_ARGS)
 
 install: $(VENV)/.installed node_modules/.installed locale/vi/LC_MESSAGES/django.mo
 
@@ -81,6 +93,9 @@ system-deps:
 
 system-deps-test:
 	$(call apt_install,$(TEST_PACKAGES))
+
+system-deps-bench:
+	$(call apt_install,$(BENCH_PACKAGES))
 
 migrate: install
 	$(MANAGE) migrate --noinput -v0
