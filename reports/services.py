@@ -532,7 +532,8 @@ def subject_save(*, report: ConsolidatedReport, user, subject: str) -> Consolida
     if not subject:
         raise DomainError({"subject": _("The subject is required.")})
     report.subject = subject
-    report.full_clean()
+    # Drafts the beat prepares (consolidated_prepare_due) have no creator.
+    report.full_clean(exclude=["created_by"])
     report.save(update_fields=["subject", "updated_at"])
     return report
 
