@@ -202,7 +202,9 @@ def _dump_postgresql(using: str, target: Path) -> tuple[dict[str, int], dict[str
 def _dump_sqlite(using: str, target: Path) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Copy the live database with SQLite's online backup API, then describe the copy."""
     name = connections[using].settings_dict["NAME"]
-    source = sqlite3.connect(f"file:{name}?mode=ro", uri=True, timeout=20)
+    if not Path(name).is_file():
+        raise BackupError(f"The SQLite database {name} does not exist.")
+    source = sqlite3.connect(name, timeout=20)
     copy = sqlite3.connect(target)
     try:
         source.backup(copy)
@@ -449,7 +451,7 @@ def _check_database_file(archive: VerifiedArchive) -> None:
         except BackupError as error:
             raise _damaged(archive.path, str(error)) from error
         return
-    connection = sqlite3.connect(f"file:{archive.database_file}?mode=ro", uri=True)
+    connection = sqlite3.connect(archive.database_file)
     try:
         result = connection.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as error:
@@ -547,7 +549,7 @@ def _restore_postgresql(archive: VerifiedArchive, using: str) -> None:
 def _restore_sqlite(archive: VerifiedArchive, using: str) -> None:
     connections.close_all()
     name = connections[using].settings_dict["NAME"]
-    source = sqlite3.connect(f"file:{archive.database_file}?mode=ro", uri=True)
+    source = sqlite3.connect(archive.database_file)
     target = sqlite3.connect(name, timeout=20)
     try:
         # Page by page into the live file (through its WAL), in one write transaction: other
