@@ -72,15 +72,11 @@ RUN DJANGO_SECRET_KEY=build-only-dummy-secret-key-not-used-at-runtime-0123456789
 
 # ---------------------------------------------------------------------------
 FROM base AS runtime
-# pg_dump and pg_restore for `manage.py backup` / `manage.py restore`. pg_dump refuses a server
-# newer than itself and docker-compose.yml runs postgres:16, while bookworm ships client 15:
-# the client comes from the PostgreSQL project's apt repository, set up with the signing key
-# that Debian's postgresql-common package ships (no key is downloaded).
-ARG POSTGRES_CLIENT_MAJOR=16
+# pg_dump and pg_restore for `manage.py backup` / `manage.py restore`, from Debian. pg_dump
+# refuses a server newer than itself: docker-compose.yml runs PostgreSQL 15, bookworm's
+# client version (and the version the test suite runs against).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates postgresql-common \
-    && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
-    && apt-get install -y --no-install-recommends postgresql-client-${POSTGRES_CLIENT_MAJOR} \
+    && apt-get install -y --no-install-recommends postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /app /app
 # Uploaded and generated files and the beat schedule live in /app/var (a volume in

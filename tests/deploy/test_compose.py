@@ -154,7 +154,7 @@ def entrypoint_text() -> str:
 def test_compose_defines_the_services(compose):
     assert isinstance(compose, dict)
     assert {"db", "redis", "web", "worker", "beat"} <= set(compose["services"])
-    assert compose["services"]["db"]["image"].startswith("postgres:16")
+    assert compose["services"]["db"]["image"].startswith("postgres:15")
     assert compose["services"]["redis"]["image"].startswith("redis:7")
 
 
