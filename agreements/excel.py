@@ -71,6 +71,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 256  # the templates have at most 25; a stray cell in column XFD is ignored
+EXCEL_MAX_ROWS = 1_048_576  # the last row of an Excel sheet
 MAX_UNPACKED_BYTES = 250 * 1024 * 1024  # a "zip bomb" stops here, before any parsing
 PENDING_TTL_SECONDS = 2 * 60 * 60
 PENDING_MAX = 5
@@ -157,26 +158,49 @@ def _value(value):
 
 
 def _read_rows(worksheet, max_rows: int) -> Sheet:
-    headers: list[str] | None = None
+    # The size a file declares (<dimension>) is not trusted: a wrong one, as some programs
+    # write, would cut rows off without a word. The rows actually in the sheet are read.
+    worksheet.reset_dimensions()
+    found = _filled_rows(worksheet, first=1, usual=MAX_COLUMNS)
+    try:
+        header_row, values = next(found)
+    except StopIteration:
+        raise ExcelFileError(_("The first sheet of the workbook is empty.")) from None
+    finally:
+        found.close()
+    headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
     rows: list[tuple[int, list]] = []
-    for row_number, raw in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        values = [_value(v) for v in raw[:MAX_COLUMNS]]
-        while values and values[-1] is None:
-            values.pop()
-        if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-            continue
-        if headers is None:
-            headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
-            continue
+    for row_number, values in _filled_rows(worksheet, first=header_row + 1, usual=len(headers)):
         if len(rows) >= max_rows:
             raise ExcelFileError(
                 _("The sheet has more than %(max)s rows; split it into several files.")
                 % {"max": f"{max_rows:,}".replace(",", ".")}
             )
         rows.append((row_number, values))
-    if headers is None:
-        raise ExcelFileError(_("The first sheet of the workbook is empty."))
     return Sheet(headers=headers, rows=rows)
+
+
+def _filled_rows(worksheet, *, first: int, usual: int) -> Iterator[tuple[int, list]]:
+    """(row number, values) of the rows from ``first`` on that hold something.
+
+    Each row is read MAX_COLUMNS cells wide, whatever its last cell: a stray cell in column
+    XFD would otherwise make it 16,384 cells wide (and a file of such rows very slow to read).
+    Blank rows cost next to nothing; ``usual`` is the width most rows have (the header's).
+    """
+    rows = worksheet.iter_rows(min_row=first, max_col=MAX_COLUMNS, values_only=True)
+    for row_number, raw in enumerate(rows, start=first):
+        if row_number > EXCEL_MAX_ROWS:  # Excel cannot write such a row: a forged file
+            raise _not_a_workbook()
+        if raw.count(None) == len(raw):
+            continue
+        tail = raw[usual:]
+        if tail.count(None) == len(tail):
+            raw = raw[:usual]
+        values = [_value(v) for v in raw]
+        while values and values[-1] is None:
+            values.pop()
+        if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
+            yield row_number, values
 
 
 # ---------------------------------------------------------------------------

@@ -56,6 +56,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BATCH_SIZE = 1000
 CHANGE_REASON = "Excel import"
 DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+# The years a date may have: typed (dd/mm/yyyy) or in a date cell alike.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Excel's own limit on a cell's text: anything longer did not come from Excel.
+MAX_CELL_CHARS = 32_767
 TRUE_WORDS = {"có", "co", "c", "x", "1", "yes", "y", "true", "đúng", "dung"}
 FALSE_WORDS = {"không", "khong", "k", "0", "no", "n", "false", "sai"}
 
@@ -79,6 +83,11 @@ def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if type(value) is str:  # the common case, kept fast
+        if len(value) > MAX_CELL_CHARS:
+            raise ValueError(
+                _("A cell holds at most %(max)s characters (this one has %(length)s).")
+                % {"max": _thousands(MAX_CELL_CHARS), "length": _thousands(len(value))}
+            )
         text = value.strip()
         if not text.isascii() and not is_normalized("NFC", text):
             text = normalize("NFC", text)
@@ -97,6 +106,11 @@ def cell_text(value: Any) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
         text = text[1:]
     return text
+
+
+def _thousands(number: int) -> str:
+    """32.767, as Vietnamese writes it."""
+    return f"{number:,}".replace(",", ".")
 
 
 # ---------------------------------------------------------------------------
@@ -161,10 +175,16 @@ class DateWidget(ExcelWidget):
     """dd/mm/yyyy text, or a real Excel date cell."""
 
     def parse(self, value, text):
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
+        if isinstance(value, date):  # a date cell (datetime is a date too)
+            parsed = value.date() if isinstance(value, datetime) else value
+            if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+                # A date cell of year 1 or 9999 is a slip (or a forged file), never a date
+                # of the registers; typed dates get the same range below.
+                raise ValueError(
+                    _("The date %(value)s is not between the years %(first)s and %(last)s.")
+                    % {"value": cell_text(value), "first": FIRST_YEAR, "last": LAST_YEAR}
+                )
+            return parsed
         match = DATE_RE.match(str(text))
         if match:
             day, month, year = (int(part) for part in match.groups())
@@ -172,7 +192,7 @@ class DateWidget(ExcelWidget):
                 parsed = date(year, month, day)
             except ValueError:
                 parsed = None
-            if parsed and 1900 <= parsed.year <= 2100:
+            if parsed and FIRST_YEAR <= parsed.year <= LAST_YEAR:
                 return parsed
         raise ValueError(
             _("“%(value)s” is not a date in the form dd/mm/yyyy.") % {"value": cell_text(value)}
