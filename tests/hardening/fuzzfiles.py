@@ -526,7 +526,7 @@ class Mutator:
 
     # -- helpers ---------------------------------------------------------------------------
     def rows(self, rng: random.Random, n: int | None = None) -> list[list]:
-        n = n if n is not None else rng.choice([1, 1, 2, 3])
+        n = n if n is not None else rng.choice([1, 1, 1, 2, 3])
         return [[row.get(h) for h in self.headers] for row in self.good_rows(rng, n)]
 
     def build(self, rows: list[list], headers: list | None = None, **kwargs) -> bytes:
