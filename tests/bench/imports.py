@@ -179,7 +179,11 @@ def rolled_back(work: Callable[[], object]) -> tuple[object, float]:
     return result, elapsed
 
 
-def import_rows(*, rows: int = 10_000, log: Callable[[str], None] = print) -> list[Row]:
+def import_rows(
+    *, rows: int = 10_000, default_rows: int | None = None, log: Callable[[str], None] = print
+) -> list[Row]:
+    """``default_rows`` limits the default resource to the first rows of the same file (it
+    imports row by row, at a steady rate: a shorter run gives the same rows/s sooner)."""
     from accounts.models import Role, User
     from agreements import excel
     from agreements.models import Agreement
@@ -188,7 +192,8 @@ def import_rows(*, rows: int = 10_000, log: Callable[[str], None] = print) -> li
     official = User.objects.filter(role=Role.OFFICIAL, is_active=True).order_by("id").first()
     data_rows = build_rows(rows)
     portal_file = workbook(data_rows, portal_headers())
-    default_file = workbook(data_rows, list(COLUMNS), id_column=True)
+    default_rows = min(default_rows or rows, rows)
+    default_file = workbook(data_rows[:default_rows], list(COLUMNS), id_column=True)
     before = Agreement.objects.count()
     history_before = Agreement.history.count()
 
@@ -211,9 +216,9 @@ def import_rows(*, rows: int = 10_000, log: Callable[[str], None] = print) -> li
     def default():
         dataset = tablib.Dataset().load(default_file, format="xlsx")
         result = DefaultAgreementResource().import_data(dataset, dry_run=False, raise_errors=True)
-        if result.has_validation_errors() or result.totals["new"] != rows:
+        if result.has_validation_errors() or result.totals["new"] != default_rows:
             raise RuntimeError(f"the default resource did not import every row: {result.totals}")
-        if Agreement.objects.count() != before + rows:
+        if Agreement.objects.count() != before + default_rows:
             raise RuntimeError("the default resource did not save every row")
         return result
 
@@ -226,7 +231,7 @@ def import_rows(*, rows: int = 10_000, log: Callable[[str], None] = print) -> li
     if Agreement.objects.count() != before:
         raise RuntimeError("the imports were not rolled back")
 
-    portal_rate, default_rate = rows / portal_s, rows / default_s
+    portal_rate, default_rate = rows / portal_s, default_rows / default_s
     size = f"{len(portal_file) / 2**20:.1f} MB file"
     return [
         Row(
@@ -243,8 +248,10 @@ def import_rows(*, rows: int = 10_000, log: Callable[[str], None] = print) -> li
         ),
         Row(
             "import",
-            "default ModelResource (same rows)",
-            {"rows": rows, "seconds": default_s, "rows/s": default_rate},
+            "default ModelResource (same rows)"
+            if default_rows == rows
+            else f"default ModelResource (first {default_rows:,} of the same rows)",
+            {"rows": default_rows, "seconds": default_s, "rows/s": default_rate},
             note="row by row, no full_clean (the defaults)",
         ),
         Row(

@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--annex-pages", type=int, default=200)
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument(
+        "--default-import-rows",
+        type=int,
+        default=None,
+        help="the default resource imports only the first N rows of the file (it is slow)",
+    )
+    parser.add_argument(
         "--only", default="", help="comma-separated sections: pages,search,load,pdf,import"
     )
     parser.add_argument("--out", type=Path, default=None, help="the JSON file to write")
@@ -132,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         loadgen=args.loadgen,
         annex_pages=args.annex_pages,
         import_rows=args.import_rows,
+        default_import_rows=args.default_import_rows,
         sections=sections,
         other_scale=other_scale,
         other_pages=other_pages,

@@ -24,6 +24,7 @@ class Options:
     loadgen: str = "auto"
     annex_pages: int = 200
     import_rows: int = 10_000
+    default_import_rows: int | None = None  # None: the whole file, as the portal's import
     sections: tuple[str, ...] = SECTIONS
     # Figures of the same pages at the other scale, by row name (queries must be equal).
     other_scale: str = ""
@@ -57,7 +58,8 @@ def run(options: Options, log: Callable[[str], None] = print) -> list[Row]:
             subjects.users["official"], seconds=options.load_seconds, loadgen=options.loadgen,
             log=log)),
         ("pdf", "PDF rendering", lambda: pdf.pdf_rows(annex_pages=options.annex_pages, log=log)),
-        ("import", "Excel import", lambda: imports.import_rows(rows=options.import_rows, log=log)),
+        ("import", "Excel import", lambda: imports.import_rows(
+            rows=options.import_rows, default_rows=options.default_import_rows, log=log)),
     ]  # fmt: skip
     for section, name, part in parts:
         if section not in options.sections:

@@ -55,7 +55,8 @@ def check_min(goal: str, value: float | None, limit: float) -> Check:
 
 
 SECTION_TITLES = {
-    "pages": "Key pages (in-process, Django test client; server time per request)",
+    "pages": "Key pages (in-process, Django test client; server time per request; cpu: this "
+    "process's CPU time, which with SQLite includes the database's)",
     "search": "Accent-insensitive search (unaccented queries)",
     "load": "Agreement list under concurrent load (gunicorn, 2 workers; loopback)",
     "pdf": "PDF rendering (child process; peak memory = its ru_maxrss)",
