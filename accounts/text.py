@@ -4,6 +4,7 @@
 NFC and NFD input give the same result.
 """
 
+import re
 import unicodedata
 
 
@@ -17,3 +18,16 @@ def fold(text: str) -> str:
 def nfc(text: str) -> str:
     """Store every text in NFC so that equal words compare equal."""
     return unicodedata.normalize("NFC", text) if text else text
+
+
+def file_stem(text: str, *, default: str, max_length: int = 80) -> str:
+    """A file name (without extension) made from ``text``: ASCII letters and digits in lower
+    case, words joined by "-" ("Biên bản ký" → "bien-ban-ky").
+
+    Nothing a file system or an HTTP header treats specially gets through: no path
+    separators, no dot-only names, no control or right-to-left characters, no quotes, and no
+    more than ``max_length`` characters (a 300-character Vietnamese name is 900 bytes, more
+    than a file system accepts). Text with no Latin letters or digits gives ``default``.
+    """
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return "-".join(words)[:max_length].strip("-") or default

@@ -7,6 +7,7 @@ signs it, and the 15-day reports after signing and after any change.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.text import fold
+from accounts.text import file_stem, fold
 from reports.periods import Period, PeriodKind
 
 NOTICE_DAYS = 15  # Decree 64/2021, art. 7 and 8: report within 15 days.
@@ -520,12 +521,24 @@ class ReviewOutputValue(models.Model):
 
 
 def agreement_file_path(instance: AgreementDocument, filename: str) -> str:
-    return f"agreements/{instance.agreement_id}/{filename}"
+    """agreements/<id>/<ascii-stem>.<extension of the sniffed type>: the name the browser
+    sent only lends its words (a path, unicode or a 300-character name never reaches the
+    file system, and "scan.pdf.html" is stored as scan-pdf.pdf)."""
+    stem = file_stem(filename.rsplit(".", 1)[0], default="van-ban")
+    return f"agreements/{instance.agreement_id}/{stem}.{instance.extension}"
 
 
 class AgreementDocument(models.Model):
     """A signed text or scan. Stored under MEDIA_ROOT (outside the web root) and served only
     through the permission-checked download view."""
+
+    # The only types accepted (by content: services.document_upload), with their extension.
+    EXTENSIONS: ClassVar[dict[str, str]] = {
+        "application/pdf": "pdf",
+        "image/jpeg": "jpg",
+        "image/png": "png",
+        "image/tiff": "tif",
+    }
 
     class Kind(models.TextChoices):
         SIGNED_TEXT = "signed_text", _("Signed text")
@@ -558,6 +571,16 @@ class AgreementDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:document_download", args=[self.agreement_id, self.pk])
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS.get(self.content_type, "bin")
+
+    @property
+    def download_name(self) -> str:
+        """The file name a download gets: the title's words in ASCII and the real type's
+        extension."""
+        return f"{file_stem(self.title, default='van-ban')}.{self.extension}"
 
 
 class DossierJob(models.Model):

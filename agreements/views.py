@@ -424,16 +424,14 @@ class DocumentUploadView(AgreementFormMixin, OfficialOnlyMixin, FormView):
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     agreement = visible_agreement(request, pk)
     document = get_object_or_404(AgreementDocument, pk=document_pk, agreement=agreement)
-    extension = {
-        "application/pdf": "pdf",
-        "image/jpeg": "jpg",
-        "image/png": "png",
-        "image/tiff": "tif",
-    }[document.content_type]
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
     response = FileResponse(
-        document.file.open("rb"),
+        handle,
         as_attachment=True,
-        filename=f"{fold(document.title).replace(' ', '-')[:80] or 'van-ban'}.{extension}",
+        filename=document.download_name,
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

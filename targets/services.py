@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.errors import DomainError
-from accounts.text import nfc
+from accounts.text import file_stem, nfc
 from reports.periods import Period, current_period
 
 from .models import Measurement, Target, Task, TaskPlan, TaskProgress
@@ -287,6 +287,23 @@ def target_states(targets, today: date | None = None) -> list[TargetState]:
 # ---------------------------------------------------------------------------
 
 
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+PDF_MAGIC = b"%PDF-"
+
+
+def _check_evidence_file(upload) -> None:
+    """A PDF by its content (not its name), at most 20 MB; stored under a name of ours."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise DomainError({"evidence_file": _("The file is larger than 20 MB.")})
+    head = upload.read(len(PDF_MAGIC))
+    upload.seek(0)
+    if head != PDF_MAGIC:
+        raise DomainError({"evidence_file": _("The evidence file must be a PDF.")})
+    # The browser's name only lends its words: no path, unicode or overlong name reaches the
+    # file system, and the extension is the real type's.
+    upload.name = f"{file_stem(upload.name.rsplit('.', 1)[0], default='minh-chung')}.pdf"
+
+
 @transaction.atomic
 def measurement_record(
     *,
@@ -310,6 +327,8 @@ def measurement_record(
         raise DomainError({"value": _("A percentage cannot exceed 100.")})
     if period.start > timezone.localdate():
         raise DomainError({"period": _("This period has not started yet.")})
+    if evidence_file is not None:
+        _check_evidence_file(evidence_file)
     measurement, _created = Measurement.objects.select_for_update().get_or_create(
         target=target,
         period_year=period.year,

@@ -16,4 +16,9 @@ urlpatterns = [
     path("excel/", include("targets.excel_urls")),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/measurements/new/", views.measurement_enter, name="measurement_enter"),
+    path(
+        "measurements/<int:pk>/evidence/",
+        views.measurement_evidence,
+        name="measurement_evidence",
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.errors import DomainError
+from accounts.text import file_stem
 from agreements.views import _form_error
 
 from .alerts import overdue_list_url, overdue_tasks
 from .charts import target_chart_svg
 from .forms import MeasurementForm, TaskForm, TaskPlanForm, TaskProgressForm
-from .models import Target, Task, TaskPlan
+from .models import Measurement, Target, Task, TaskPlan
 from .permissions import (
     can_enter_measurement,
     can_import_measurements,
@@ -74,9 +75,34 @@ def detail(request, pk: int):
             # Safe to mark: target_chart_svg escapes every text it writes itself.
             "chart": mark_safe(target_chart_svg(state)),
             "records": records,
+            "evidence": target.measurements.exclude(evidence="", evidence_file="").order_by(
+                "-period_year", "period_kind"
+            ),
             "can_enter": can_enter_measurement(request.user, target),
         },
     )
+
+
+@require_GET
+def measurement_evidence(request, pk: int) -> FileResponse:
+    """A measurement's evidence file (a PDF) as an attachment, for anyone signed in:
+    everyone reads the targets, their values and their evidence."""
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("target").exclude(evidence_file=""), pk=pk
+    )
+    try:
+        handle = measurement.evidence_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    code = file_stem(measurement.target.code, default="chi-tieu")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"minh-chung-{code}-{measurement.period_year}-{measurement.period_kind}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
