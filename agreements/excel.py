@@ -1,7 +1,8 @@
 """Excel (.xlsx) templates, exports and imports of partners, agreements and outputs.
 
-Reading: openpyxl in read-only mode (streaming, bounded memory), after a check of the
-unpacked size against zip bombs. Writing: openpyxl in write-only mode; any text that Excel could
+Reading: the first sheet streamed by ``agreements.xlsx`` (openpyxl for the package and the
+styles, ElementTree for the cells; bounded memory), after a check of the unpacked size against
+zip bombs. Writing: openpyxl in write-only mode; any text that Excel could
 take for a formula (= + - @, tab, CR) is written with a leading single quote.
 
 Import is two steps. The upload is checked in full (a dry run) and the user sees every error
@@ -34,9 +35,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,7 @@ from .resources import (
     error_columns,
     key,
 )
+from .xlsx import NotAWorksheet, first_sheet_rows
 
 logger = logging.getLogger(__name__)
 
@@ -113,8 +115,8 @@ class Sheet:
 def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
     """The first worksheet of an .xlsx file: its header row and its non-empty rows.
 
-    Read with openpyxl in read-only mode (streaming, bounded memory); a damaged or foreign
-    file is one clear message for the user, never a server error.
+    Streamed (bounded memory, see ``agreements.xlsx``); a damaged or foreign file is one
+    clear message for the user, never a server error.
     """
     max_rows = max_rows or MAX_ROWS
     if not data:
@@ -133,70 +135,52 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
                 raise ExcelFileError(_("The workbook is too large once unpacked."))
     except (zipfile.BadZipFile, ValueError, OSError):
         raise _not_a_workbook() from None
+    rows = first_sheet_rows(data, max_columns=MAX_COLUMNS)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # The cells are parsed into short-lived objects by the hundred thousand: the cyclic
+        # collector would otherwise walk every row read so far, over and over.
+        with _no_cyclic_gc():
+            return _read_rows(rows, max_rows)
+    except NotAWorksheet:
+        raise ExcelFileError(_("The first sheet of the workbook is not a worksheet.")) from None
+    except ExcelFileError:
+        raise
     except Exception as error:  # any damage in the package is the same answer for the user
         logger.info("Unreadable xlsx upload: %r", error)
         raise _not_a_workbook() from error
-    try:
-        if not workbook.worksheets or workbook.sheetnames[0] != workbook.worksheets[0].title:
-            raise ExcelFileError(_("The first sheet of the workbook is not a worksheet."))
-        return _read_rows(workbook.worksheets[0], max_rows)
-    except ExcelFileError:
-        raise
-    except Exception as error:
-        logger.info("Unreadable xlsx upload: %r", error)
-        raise _not_a_workbook() from error
     finally:
-        workbook.close()
+        rows.close()
 
 
-def _value(value):
-    if isinstance(value, str) and value in ERROR_CODES:
-        return CellError(value)
-    return value
-
-
-def _read_rows(worksheet, max_rows: int) -> Sheet:
+def _read_rows(rows: Iterator[tuple[int, list]], max_rows: int) -> Sheet:
     # The size a file declares (<dimension>) is not trusted: a wrong one, as some programs
     # write, would cut rows off without a word. The rows actually in the sheet are read.
-    worksheet.reset_dimensions()
-    found = _filled_rows(worksheet, first=1, usual=MAX_COLUMNS)
+    found = _filled_rows(rows)
     try:
-        header_row, values = next(found)
+        _header_row, values = next(found)
     except StopIteration:
         raise ExcelFileError(_("The first sheet of the workbook is empty.")) from None
-    finally:
-        found.close()
     headers = [cell_text(v) if not isinstance(v, CellError) else "" for v in values]
-    rows: list[tuple[int, list]] = []
-    for row_number, values in _filled_rows(worksheet, first=header_row + 1, usual=len(headers)):
-        if len(rows) >= max_rows:
+    sheet_rows: list[tuple[int, list]] = []
+    for row_number, values in found:
+        if len(sheet_rows) >= max_rows:
             raise ExcelFileError(
                 _("The sheet has more than %(max)s rows; split it into several files.")
                 % {"max": f"{max_rows:,}".replace(",", ".")}
             )
-        rows.append((row_number, values))
-    return Sheet(headers=headers, rows=rows)
+        sheet_rows.append((row_number, values))
+    return Sheet(headers=headers, rows=sheet_rows)
 
 
-def _filled_rows(worksheet, *, first: int, usual: int) -> Iterator[tuple[int, list]]:
-    """(row number, values) of the rows from ``first`` on that hold something.
+def _filled_rows(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """(row number, values) of the rows that hold something.
 
-    Each row is read MAX_COLUMNS cells wide, whatever its last cell: a stray cell in column
-    XFD would otherwise make it 16,384 cells wide (and a file of such rows very slow to read).
-    Blank rows cost next to nothing; ``usual`` is the width most rows have (the header's).
+    Each row is read MAX_COLUMNS cells wide at most: a stray cell in column XFD would
+    otherwise make it 16,384 cells wide (and a file of such rows very slow to read).
     """
-    rows = worksheet.iter_rows(min_row=first, max_col=MAX_COLUMNS, values_only=True)
-    for row_number, raw in enumerate(rows, start=first):
+    for row_number, values in rows:
         if row_number > EXCEL_MAX_ROWS:  # Excel cannot write such a row: a forged file
             raise _not_a_workbook()
-        if raw.count(None) == len(raw):
-            continue
-        tail = raw[usual:]
-        if tail.count(None) == len(tail):
-            raw = raw[:usual]
-        values = [_value(v) for v in raw]
         while values and values[-1] is None:
             values.pop()
         if any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
