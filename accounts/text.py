@@ -15,9 +15,21 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+# Invisible characters that reorder or hide text: bidirectional embeddings, overrides and
+# isolates (a name shown backwards, "Trojan Source"), the zero-width space, the word joiner
+# and the byte order mark (two equal-looking numbers or names that differ). The zero-width
+# joiner and non-joiner stay: emoji and some scripts need them.
+INVISIBLE_RE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]")
+
+
 def nfc(text: str) -> str:
-    """Store every text in NFC so that equal words compare equal."""
-    return unicodedata.normalize("NFC", text) if text else text
+    """Store every text in NFC so that equal words compare equal, without the invisible
+    characters that would make equal-looking texts differ or reorder what a page shows."""
+    if not text:
+        return text
+    if not text.isascii():
+        text = INVISIBLE_RE.sub("", text)
+    return unicodedata.normalize("NFC", text)
 
 
 def file_stem(text: str, *, default: str, max_length: int = 80) -> str:

@@ -42,7 +42,7 @@ from import_export.fields import Field
 from import_export.widgets import Widget
 
 from accounts.models import Agency
-from accounts.text import nfc
+from accounts.text import INVISIBLE_RE, nfc
 from partners.models import Partner
 
 from .models import NOTICE_DAYS, Agreement, FieldOfCooperation, LegalNotice, Output
@@ -89,8 +89,11 @@ def cell_text(value: Any) -> str:
                 % {"max": _thousands(MAX_CELL_CHARS), "length": _thousands(len(value))}
             )
         text = value.strip()
-        if not text.isascii() and not is_normalized("NFC", text):
-            text = normalize("NFC", text)
+        if not text.isascii():
+            if INVISIBLE_RE.search(text):
+                text = INVISIBLE_RE.sub("", text).strip()
+            if not is_normalized("NFC", text):
+                text = normalize("NFC", text)
         if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
             text = text[1:]
         return text

@@ -56,6 +56,9 @@ class SafeURLFetcher(URLFetcher):
         )
         super().__init__(**kwargs)
         self._root = root
+        # What was refused: WeasyPrint swallows a failed SVG <image> (it only logs it), so
+        # render_pdf checks this list to fail loudly all the same.
+        self.refused: list[str] = []
 
     @property
     def root(self) -> Path:
@@ -63,6 +66,14 @@ class SafeURLFetcher(URLFetcher):
         return (self._root or static_root()).resolve()
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except ForbiddenResourceError:
+            if len(self.refused) < 10:
+                self.refused.append(url[:200])
+            raise
+
+    def _fetch(self, url: str, headers: dict | None) -> URLFetcherResponse:
         match = UNICODE_SCHEME_RE.match(url)
         scheme = match[1].lower() if match else ""
         if scheme == "data":
@@ -102,7 +113,11 @@ def render_pdf(html: str) -> bytes:
     fetcher = SafeURLFetcher()
     try:
         document = HTML(string=html, base_url=path2url(fetcher.root), url_fetcher=fetcher)
-        return document.write_pdf()
+        pdf = document.write_pdf()
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal error is a BaseException; callers (tasks) handle Exceptions.
         raise ForbiddenResourceError(str(error)) from error
+    if fetcher.refused:
+        # Refused, hence not read, but dropped quietly (an SVG <image>): fail all the same.
+        raise ForbiddenResourceError(f"PDF rendering may not fetch {fetcher.refused[0]!r}")
+    return pdf
