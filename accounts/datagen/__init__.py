@@ -18,6 +18,7 @@ looks like production is refused unless ``allow_production=True``.
 from __future__ import annotations
 
 import contextlib
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -32,7 +33,7 @@ from django.utils import timezone, translation
 from accounts.demo import DEMO_PASSWORD
 
 from .context import SCALES, Context, Scale
-from .writer import Writer, history_model
+from .writer import Writer, add_foreign_keys, drop_foreign_keys, history_model
 
 __all__ = ["SCALES", "GenerationRefused", "Scale", "flush_domain_data", "generate"]
 
@@ -48,7 +49,9 @@ class GenerationRefused(Exception):
 
 def looks_like_production() -> bool:
     """DEBUG off outside the test settings: assume real users' data."""
-    return not settings.DEBUG and not settings.SETTINGS_MODULE.endswith(".test")
+    # Under override_settings, SETTINGS_MODULE is None: the environment names the module.
+    module = settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    return not settings.DEBUG and not module.endswith(".test")
 
 
 def _kept_models() -> list[type[models.Model]]:
@@ -140,8 +143,9 @@ def generate(
         with connection.cursor() as cursor:
             # A bigger page cache keeps the indexes of the large tables in memory.
             cursor.execute("PRAGMA cache_size = -262144")
-    # As loaddata does: no per-row foreign key checks while loading (SQLite; PostgreSQL's are
-    # deferred anyway), then one check of every table before the commit.
+    # As loaddata does: no per-row foreign key checks while loading, then one check of every
+    # table before the commit (SQLite: PRAGMA foreign_keys; PostgreSQL: see
+    # drop_foreign_keys).
     with (
         connection.constraint_checks_disabled(),
         transaction.atomic(),
@@ -153,6 +157,7 @@ def generate(
             raise GenerationRefused(
                 "The database already holds data. Use --flush to delete all domain data first."
             )
+        foreign_keys = drop_foreign_keys([m._meta.db_table for m in domain_models()])
         ctx = Context(scale=SCALES[scale], seed=seed, today=today, writer=Writer())
         _reference_lists(ctx)
         builders = [
@@ -174,6 +179,7 @@ def generate(
             log(f"  {name}: {steps[name]:.1f} s")
         step = time.monotonic()
         ctx.writer.finish()
+        add_foreign_keys(foreign_keys)
         connection.check_constraints(table_names=[m._meta.db_table for m in ctx.writer.models])
         steps["finish"] = round(time.monotonic() - step, 2)
     labels = {m._meta.db_table: m._meta.label for m in ctx.writer.models}

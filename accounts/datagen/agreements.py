@@ -35,9 +35,7 @@ from reports.periods import Period, PeriodKind, current_period
 
 from . import words
 from .context import (
-    BACKFILL_DAYS as BACKFILL_WINDOW,
-)
-from .context import (
+    BACKFILL_DAYS,
     FIRST_YEAR,
     PORTAL_START,
     AgencyInfo,
@@ -45,7 +43,7 @@ from .context import (
     PartnerInfo,
     add_years,
 )
-from .people import person_name
+from .people import localise, person_name
 from .writer import HistoryRow, Through
 
 S = Agreement.State
@@ -60,7 +58,7 @@ AGREEMENT_COLUMNS = (
     "created_at", "updated_at",
 )  # fmt: skip
 # Positions of the values a step of the lifecycle changes.
-I_STATE, I_SIGNED, I_PLACE, I_EFFECTIVE, I_END, I_UPDATED = 6, 7, 8, 14, 15, 25
+I_STATE, I_SIGNED, I_EFFECTIVE, I_END, I_UPDATED = 6, 7, 14, 15, 25
 SIGNING_DETAILS = (8, 9, 10, 11, 12, 13)
 EVENT_COLUMNS = (
     "id", "agreement_id", "kind", "occurred_on", "decision_number", "note", "new_end_on",
@@ -146,7 +144,50 @@ def _vn_side(ctx: Context, lead: AgencyInfo, level: str) -> str:
         return lead.name.removeprefix("UBND ").split(",")[0]
     if level == Agreement.SigningLevel.PROVINCE:
         return f"tỉnh {province}" if not province.startswith("Thành phố") else province.lower()
-    return lead.name if lead.province else f"{lead.name} tỉnh {province}"
+    return lead.name if lead.province else localise(lead.name, province)
+
+
+THEMES_BY_FIELD = {t.field: t for t in words.THEMES}
+# The departments that usually lead agreements, when the theme's own lead is not chosen.
+LEAD_CODES = (
+    "SNgV", "STC", "SVHTTDL", "SCT", "SNNMT", "SGDĐT", "SYT", "SNV", "STP", "SXD", "SKHCN",
+    "SDTTG", "BQLKCN", "LHHN", "BĐBP", "CAT", "ĐHTT", "TCĐKT", "BVĐK", "CDC", "TTXT",
+)  # fmt: skip
+FUNDERS = ("intl_org", "gov_agency", "ngo")
+LOCALITY = ("province_state", "prefecture", "city", "county_district")
+# Which partners a theme goes with: (field of the theme) → partner kinds.
+ALLOWED_KINDS: dict[str, tuple[str, ...]] = {
+    "Kinh tế, thương mại, đầu tư": (
+        *LOCALITY,
+        "enterprise",
+        "association",
+        "gov_agency",
+        "network",
+    ),
+    "Du lịch": (*LOCALITY, "enterprise", "network"),
+    "Văn hóa, thể thao": (*LOCALITY, "association"),
+    "Giáo dục, đào tạo": (*LOCALITY, "university", *FUNDERS),
+    "Nông nghiệp, lâm nghiệp": (*LOCALITY, "enterprise", *FUNDERS),
+    "Y tế": (*LOCALITY, *FUNDERS),
+    "Khoa học, công nghệ": (*LOCALITY, "university", "gov_agency"),
+    "Lao động, dạy nghề": (*LOCALITY, *FUNDERS),
+    "Môi trường, biến đổi khí hậu": (*LOCALITY, *FUNDERS),
+    "Quản lý biên giới": ("province_state", "prefecture", "county_district"),
+    "Giao lưu nhân dân": (*LOCALITY, "association"),
+    "Di sản, công viên địa chất": ("network", "intl_org"),
+}
+
+
+def _themes_for(partner: PartnerInfo) -> list[words.Theme]:
+    """The themes that make sense with this partner (border affairs only with the
+    neighbours, heritage with the geoparks' network…)."""
+    themes = [
+        t
+        for t in words.THEMES
+        if partner.kind in ALLOWED_KINDS[t.field]
+        and (t.field != "Quản lý biên giới" or partner.country in ("CN", "LA"))
+    ]
+    return themes or list(words.THEMES[:1])
 
 
 def _english(partner: PartnerInfo) -> str:
@@ -174,7 +215,6 @@ class Planner:
         self.border_localities = [
             p for p in partners if p.is_locality and p.country in ("CN", "LA")
         ] or partners
-        self.geoparks = [p for p in partners if p.kind == "network"] or partners
         years = list(range(FIRST_YEAR, self.today.year + 1))
         self.years, self.year_weights = (
             years,
@@ -187,37 +227,37 @@ class Planner:
     def plan(self) -> Plan:
         rng, ctx = self.rng, self.ctx
         province = ctx.provinces[rng.randrange(len(ctx.provinces))]
-        theme = rng.choice(words.THEMES)
         kind = _pick(rng, words.KIND_WEIGHTS)
-        if rng.random() < 0.05 and province.communes:
-            lead = rng.choice(province.communes)
+        border_communes = [c for c in province.communes[:30] if "phường" not in c.name]
+        if rng.random() < 0.05 and border_communes:
+            # A border commune with the facing locality (Decree 64/2021).
+            lead = rng.choice(border_communes)
             level = Agreement.SigningLevel.COMMUNE
             kind = rng.choice(["minutes", "exchange_minutes", "minutes"])
-            theme = rng.choice(
-                [t for t in words.THEMES if t.field in ("Quản lý biên giới", "Giao lưu nhân dân")]
-            )
+            theme = THEMES_BY_FIELD[rng.choice(["Quản lý biên giới", "Giao lưu nhân dân"])]
             partners = [rng.choice(self.border_localities)]
         else:
+            first = self.partner()
+            theme = rng.choice(_themes_for(first))
+            if kind == "project" and first.kind not in FUNDERS:
+                kind = "programme"
+            if kind in ("agreement", "statement", "letter_of_intent") and not first.is_locality:
+                kind = "mou"
             level = (
                 Agreement.SigningLevel.PROVINCE
-                if kind in ("agreement", "statement", "letter_of_intent") or rng.random() < 0.25
+                if kind in ("agreement", "statement", "letter_of_intent")
+                or (first.is_locality and rng.random() < 0.25)
                 else Agreement.SigningLevel.DEPARTMENT
             )
             lead = province.by_code.get(theme.lead) if rng.random() < 0.75 else None
             if level == Agreement.SigningLevel.PROVINCE and rng.random() < 0.5:
                 lead = province.by_code.get("SNgV")
-            lead = lead or rng.choice(province.departments)
-            first = (
-                rng.choice(self.geoparks) if theme.field.startswith("Di sản") else self.partner()
-            )
+            leaders = [province.by_code[c] for c in LEAD_CODES if c in province.by_code]
+            lead = lead or rng.choice(leaders or province.departments)
             partners = [first]
-            if rng.random() < 0.15:
-                extra = (
-                    self.partner()
-                    if rng.random() < 0.5
-                    else rng.choice(self.by_country[first.country])
-                )
-                if extra is not first:
+            if rng.random() < 0.12 and first.country:
+                extra = rng.choice(self.by_country[first.country])
+                if extra is not first and extra.kind in ALLOWED_KINDS[theme.field]:
                     partners.append(extra)
         year = rng.choices(self.years, cum_weights=self.year_weights)[0]
         unsigned = year == self.today.year and rng.random() < 0.35
@@ -249,7 +289,7 @@ class Planner:
         # Registered as a proposal before signing, or back-filled once the portal went live.
         p.created_on = signed - timedelta(days=rng.randrange(30, 120))
         if p.created_on < PORTAL_START:
-            p.created_on = PORTAL_START + timedelta(days=rng.randrange(BACKFILL_WINDOW))
+            p.created_on = PORTAL_START + timedelta(days=rng.randrange(BACKFILL_DAYS))
         if p.created_on < signed:
             gap = (signed - p.created_on).days
             consulted = p.created_on + timedelta(days=rng.randrange(0, max(1, gap // 3)))
@@ -376,7 +416,8 @@ class AgreementWriter:
         lead = p.lead
         created = ctx.at(p.created_on, rng)
         partner_names: list[str] = []
-        for partner in p.partners:
+        # agreement_refresh_search reads the partners in their default order (by name).
+        for partner in sorted(p.partners, key=lambda x: x.name_vi):
             partner_names += [partner.name_vi, partner.name_native, partner.abbreviation]
         vn_side = _vn_side(ctx, lead, p.level)
         kind_vi, kind_en, _ = words.KIND_WORDS[p.kind]
@@ -389,7 +430,9 @@ class AgreementWriter:
             title += f" giai đoạn {p.signed_on.year}-{p.end_on.year}"
         province = ctx.provinces[lead.province].name
         title_en = ""
-        if rng.random() < 0.7:
+        if rng.random() < 0.7 and p.kind == "project":
+            title_en = f"Project on {p.theme.en} in {province}, funded by {_english(p.partners[0])}"
+        elif rng.random() < 0.7:
             title_en = f"{kind_en} on {p.theme.en} between {province} and {_english(p.partners[0])}"
         country = p.partners[0].country
         p.abroad = p.abroad and p.partners[0].is_locality

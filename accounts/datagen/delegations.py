@@ -149,8 +149,8 @@ class DelegationBuilder:
             year = rng.choices(years, weights=weights)[0]
             direction = rng.choice(Direction.values)
             partner = rng.choice(self.with_country)
-            lead = rng.choice(rng.choice(ctx.provinces).departments)
             purpose = rng.choice(list(PURPOSE_WEIGHTS))
+            lead = _host(rng, rng.choice(ctx.provinces), purpose)
             self.item(
                 year, direction, purpose,
                 f"{words.PURPOSE_WORDS[purpose].capitalize()} với {partner.in_title}",
@@ -180,16 +180,12 @@ class DelegationBuilder:
             if rng.random() < 0.1:
                 partners.append(rng.choice(self.with_country))
             province = rng.choice(ctx.provinces)
-            host = (
-                province.by_code.get("SNgV")
-                if rng.random() < 0.2
-                else rng.choice(province.departments)
-            )
             start = date(year, 1, 3) + timedelta(days=rng.randrange(355))
             direction = Direction.OUTBOUND if rng.random() < 0.55 else Direction.INBOUND
             purpose = _pick(rng, PURPOSE_WEIGHTS)
             if purpose == "border" and partner.country not in ("CN", "LA"):
                 purpose = "cooperation"
+            host = _host(rng, province, purpose)
             signed = []
         country = partners[0].country or "KR"
         host = host or rng.choice(ctx.provinces[0].departments)
@@ -359,6 +355,20 @@ class DelegationBuilder:
             self.members.add(member, history=[HistoryRow(member, created, created_by)])
 
 
+# Who hosts (or leads) a delegation or a conference, by its purpose.
+HOSTS = {
+    "investment": ("SCT", "TTXT", "BQLKCN"), "trade": ("SCT", "TTXT"),
+    "tourism": ("SVHTTDL",), "culture": ("SVHTTDL", "LHHN"), "education": ("SGDĐT", "ĐHTT"),
+    "labour": ("SNV",), "border": ("BĐBP", "CAT"), "cooperation": ("SNgV", "SNgV", "SNNMT", "SYT"),
+    "other": ("SNgV", "LHHN", "SKHCN"),
+}  # fmt: skip
+
+
+def _host(rng: random.Random, province, purpose: str) -> AgencyInfo:
+    present = [province.by_code[c] for c in HOSTS.get(purpose, ()) if c in province.by_code]
+    return rng.choice(present or province.departments)
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
@@ -383,10 +393,7 @@ def build_conferences(ctx: Context) -> None:
     for start in starts:
         province = rng.choice(ctx.provinces)
         topic, purpose = rng.choice(words.CONFERENCE_TOPICS)
-        organiser = province.by_code.get(
-            {"investment": "SCT", "trade": "SCT", "tourism": "SVHTTDL", "culture": "SVHTTDL",
-             "education": "SGDĐT", "labour": "SNV", "cooperation": "SNgV"}.get(purpose, "SNgV")
-        ) or rng.choice(province.departments)  # fmt: skip
+        organiser = _host(rng, province, purpose)
         end = start + timedelta(days=rng.choice([0, 1, 1, 2]))
         authority = (
             Conference.Authority.PRIME_MINISTER

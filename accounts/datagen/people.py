@@ -41,7 +41,7 @@ def person_name(rng: random.Random) -> str:
     return f"{surname} {rng.choice(words.MIDDLE_FEMALE)} {rng.choice(words.GIVEN_FEMALE)}"
 
 
-def _localise(name: str, province: str) -> str:
+def localise(name: str, province: str) -> str:
     """ "Sở Công Thương" → "Sở Công Thương tỉnh Lào Cai"; "Công an tỉnh" → "Công an tỉnh Lào
     Cai"; cities say "thành phố" and "Thành ủy"."""
     is_city = province in CITY_PROVINCES
@@ -137,7 +137,7 @@ def build_agencies(ctx: Context) -> None:
                     unit = "thành phố" if province_name in CITY_PROVINCES else "tỉnh"
                     full_name = f"{name}, {unit} {province_name.removeprefix('Thành phố ')}"
                 else:
-                    full_name = _localise(
+                    full_name = localise(
                         "Ủy ban nhân dân tỉnh" if code == "UBND" else name, province_name
                     )
                 email = f"{fold(short_name).replace(' ', '')}@example.gov.vn"
@@ -177,7 +177,8 @@ def _slug(short_name: str) -> str:
 def build_users(ctx: Context) -> None:
     rng = ctx.rng("users")
     table = ctx.writer.table(User, USER_COLUMNS)
-    password = make_password(DEMO_PASSWORD)
+    # One hash for everyone, salted from the seed: the same seed gives the same rows.
+    password = make_password(DEMO_PASSWORD, salt=f"datagen{ctx.seed}")
     home = ctx.provinces[0]
     taken: set[str] = set()
     joined = ctx.entered(PORTAL_START, rng)

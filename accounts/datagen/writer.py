@@ -134,6 +134,40 @@ class Writer:
                     cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+def drop_foreign_keys(tables: Sequence[str]) -> list[tuple[str, str, str]]:
+    """PostgreSQL: drop the foreign keys of ``tables``; returns what add_foreign_keys needs.
+
+    Loading with the constraints in place queues one deferred check per row and reference
+    (tens of millions for a national set, all run at commit); adding a constraint back
+    checks the whole table in one query. Both happen in the caller's transaction, so a
+    failure leaves the schema as it was.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, k.conname, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+            "JOIN pg_class c ON c.oid = k.conrelid "
+            "WHERE k.contype = 'f' AND c.relname = ANY(%s) "
+            "AND c.relnamespace = to_regnamespace(current_schema())",
+            [list(tables)],
+        )
+        constraints = cursor.fetchall()
+        quote = connection.ops.quote_name
+        for table, name, _definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+    return constraints
+
+
+def add_foreign_keys(constraints: list[tuple[str, str, str]]) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, name, definition in constraints:
+            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
+
+
 class Table:
     """Rows of one model, given as tuples in the order of ``columns``.
 
