@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from accounts import queueing
 from accounts.text import fold
 
+from .excel import neutralise
 from .models import (
     Agreement,
     AgreementDocument,
@@ -305,8 +306,12 @@ def history_csv(agreement: Agreement) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([_("Date and time"), _("User"), _("Record"), _("Change"), _("Changed fields")])
     for moment, user, label, change, fields in history_rows(agreement):
+        # A user's name may start like a formula: Excel opens this file too.
         writer.writerow(
-            [timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"), user, label, change, fields]
+            [
+                timezone.localtime(moment).strftime("%d/%m/%Y %H:%M"),
+                *(neutralise(value) for value in (user, label, change, fields)),
+            ]
         )
     return buffer.getvalue().encode("utf-8-sig")
 

@@ -51,8 +51,9 @@ from .services import BACKFILL_NOTICE_DAYS
 YES = "Có"
 NO = "Không"
 LIST_SEPARATORS = re.compile(r"[;\n]")
-# Excel (and LibreOffice) treat a cell typed with one of these first characters as a formula.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Excel (and LibreOffice) treat a cell typed with one of these first characters as a formula;
+# with an East Asian input method on, the full-width forms are taken for them too.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BATCH_SIZE = 1000
 CHANGE_REASON = "Excel import"
 DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
