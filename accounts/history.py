@@ -61,6 +61,9 @@ class HistoryKind:
     # Side effects after a restore (derived data such as search text).
     after_restore: Callable[[Any], None] | None = None
     restore_note: Any = ""
+    # Many-to-many fields whose targets are scoped to the reader: field name -> (user) ->
+    # the queryset of the targets that user may see. The page leaves the others out.
+    scoped_m2m: tuple[tuple[str, Callable[[Any], models.QuerySet]], ...] = ()
 
     def get_object(self, pk: int) -> models.Model:
         return self.model._default_manager.select_related(*self.select_related).get(pk=pk)
@@ -102,6 +105,12 @@ def _can_view_output(user, output) -> bool:
     from agreements.permissions import can_view_agreement
 
     return can_view_agreement(user, output.agreement)
+
+
+def _agreements_visible_to(user) -> models.QuerySet:
+    from agreements.models import Agreement
+
+    return Agreement.objects.visible_to(user)
 
 
 def _can_restore_output(user, output) -> bool:
@@ -159,6 +168,8 @@ def registry() -> dict[str, HistoryKind]:
             can_restore=can_edit_delegation,
             select_related=("host_agency",),
             restore_exclude=frozenset({"state"}),
+            # Everyone reads delegations, not every agreement signed during one.
+            scoped_m2m=(("agreements_signed", _agreements_visible_to),),
         ),
         HistoryKind(
             slug="conference",
@@ -371,12 +382,29 @@ def _m2m_sets(model, records: list, m2m_fields) -> dict[str, dict[int, set]]:
     return result
 
 
-def history_page(*, instance: models.Model, page_number: Any = 1, per_page: int = PER_PAGE):
+def _hide_out_of_scope(model, sets: dict[str, dict[int, set]], user) -> None:
+    """Drop from ``sets`` the many-to-many targets ``user`` may not see (``scoped_m2m``)."""
+    kind = kind_for_model(model)
+    for name, visible_to in kind.scoped_m2m if kind else ():
+        ids = set().union(*sets[name].values()) if sets.get(name) else set()
+        if not ids:
+            continue
+        shown = set(visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        for history_id, targets in sets[name].items():
+            sets[name][history_id] = targets & shown
+
+
+def history_page(
+    *, instance: models.Model, page_number: Any = 1, per_page: int = PER_PAGE, user=None
+):
     """The entries of one page of the record's history, newest first: (page, entries).
 
+    Given the reader (``user``), many-to-many targets outside their scope are left out (the
+    kind's ``scoped_m2m``, e.g. internal agreements signed during a delegation).
+
     The number of queries does not depend on the number of versions: one light query for
-    every row, one for the page's full rows, one per many-to-many field and one per related
-    model whose names are shown.
+    every row, one for the page's full rows, one per many-to-many field (two when scoped) and
+    one per related model whose names are shown.
     """
     model = type(instance)
     rows = _history_rows(instance).order_by("history_date", "history_id")
@@ -403,6 +431,8 @@ def history_page(*, instance: models.Model, page_number: Any = 1, per_page: int 
     fields = tracked_fields(model)
     m2m_fields = tracked_m2m_fields(model)
     sets = _m2m_sets(model, list(records.values()), m2m_fields)
+    if user is not None:
+        _hide_out_of_scope(model, sets, user)
 
     ids_by_model: dict[type, set] = defaultdict(set)
     for f in fields:

@@ -34,7 +34,9 @@ def _visible(request: HttpRequest, slug: str, pk: int) -> tuple[history.HistoryK
 @require_GET
 def object_history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     kind, obj = _visible(request, slug, pk)
-    page, entries = history.history_page(instance=obj, page_number=request.GET.get("page"))
+    page, entries = history.history_page(
+        instance=obj, page_number=request.GET.get("page"), user=request.user
+    )
     return render(
         request,
         "history/object_history.html",

@@ -87,8 +87,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["dashboard"] = leader_dashboard(today)
     else:
         template = "home/reporter.html"
+        # Only on agreements the reporter may open: an output assigned to the agency on
+        # another agency's internal agreement would show that agreement's title.
         context["my_outputs"] = (
-            Output.objects.filter(responsible_agency_id=user.agency_id)
+            Output.objects.filter(responsible_agency_id=user.agency_id, agreement__in=visible)
             .exclude(status__in=[Output.Status.ACHIEVED, Output.Status.CANCELLED])
             .select_related("agreement")
             .order_by("due_on")[:10]
