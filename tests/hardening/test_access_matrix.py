@@ -204,6 +204,7 @@ def build_world() -> SimpleNamespace:
             number=f"{marker}/BGN",
             lead_agency=lead,
             partners=[w.partner],
+            end_on=date(2045, 3, 15),  # in force whatever the date the suite runs
             **kwargs,
         )
 
