@@ -427,7 +427,7 @@ class AgreementWriter:
         else:
             title = f"{kind_vi} về {p.theme.vi} giữa {vn_side} và {others}"
         if p.end_on and p.signed_on and rng.random() < 0.3:
-            title += f" giai đoạn {p.signed_on.year}-{p.end_on.year}"
+            title += f" giai đoạn {p.signed_on.year}-{(p.first_end or p.end_on).year}"
         province = ctx.provinces[lead.province].name
         title_en = ""
         if rng.random() < 0.7 and p.kind == "project":
@@ -548,7 +548,7 @@ class AgreementWriter:
                 p.number,
                 title,
                 p.kind,
-                "; ".join(x.name_vi for x in p.partners),
+                "; ".join(sorted(x.name_vi for x in p.partners)),
                 p.signed_on,
                 lead.short_name,
                 p.effective_on,
@@ -578,8 +578,9 @@ class AgreementWriter:
         owner = province.by_code.get("SNgV")
         if owner and owner is not p.lead and rng.random() < 0.4:
             chosen.append(owner.id)
+        usual = [province.by_code[c] for c in LEAD_CODES if c in province.by_code]
         for _ in range(rng.choice([0, 1, 1, 2, 3])):
-            agency = rng.choice(province.departments)
+            agency = rng.choice(usual if usual and rng.random() < 0.8 else province.departments)
             if agency is not p.lead and agency.id not in chosen:
                 chosen.append(agency.id)
         return chosen

@@ -450,6 +450,6 @@ def build_conferences(ctx: Context) -> None:
                     HistoryRow(tuple(row), at, created_by, "~", None, {"partners": pairs})
                 )
                 facts.setdefault(organiser.id, []).append(
-                    (start, end, title, place, organiser.short_name, row[8])
+                    (start, row[0], end, title, place, organiser.short_name, row[8])
                 )
         table.add(tuple(row), history=history)

@@ -55,7 +55,7 @@ R = AgencyReport.State
 def _trajectory(rng: random.Random, target: tuple, steps: int) -> list[Decimal]:
     """Values of ``steps`` consecutive periods moving towards the target."""
     _code, _group, _text, unit, kind, low, high, _owner, _computed = target
-    goal = Decimal(low if low is not None else (high or 100))
+    goal = Decimal(low if low is not None else (high or rng.choice([50, 120, 300])))
     values = []
     if kind == K.MILESTONE:
         done_at = rng.randrange(steps // 2, steps + 3)
@@ -66,8 +66,6 @@ def _trajectory(rng: random.Random, target: tuple, steps: int) -> list[Decimal]:
         share = start + (finish - start) * i / max(1, steps - 1) + rng.uniform(-0.03, 0.03)
         if kind == K.PER_YEAR:
             share = rng.uniform(0.3, 0.7) if i % 2 == 0 else rng.uniform(0.8, 1.5)
-        if kind == K.CUMULATIVE and low is None:
-            goal = Decimal(rng.choice([50, 120, 300]))
         value = (goal * Decimal(str(round(share, 4)))).quantize(Decimal("0.01"))
         if kind == K.PERCENTAGE or unit == "%":
             value = min(value, Decimal(100))
@@ -321,7 +319,7 @@ class Figures:
                     "organiser": organiser,
                     "foreign_participants": foreign,
                 }
-                for s, e, title, place, organiser, foreign in held
+                for s, _id, e, title, place, organiser, foreign in held
             ],
             "measurements": [
                 {"code": code, "target": text, "value": _number(value), "unit": unit}

@@ -13,11 +13,13 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.datagen import (
     SCALES,
@@ -43,6 +45,7 @@ from agreements.models import (
 from agreements.services import TRANSITIONS, agreement_refresh_search
 from delegations.models import Conference, Delegation, DelegationMember
 from partners.models import Partner
+from reports.figures import agency_figures
 from reports.models import AgencyReport, AgencyReportVersion, ReportingPeriod
 from targets.models import Measurement, Target
 
@@ -223,6 +226,28 @@ def test_pages_work_on_the_generated_data(tiny, client):
     assert version.report.agency.name in response.content.decode()
     period = ReportingPeriod.objects.order_by("year", "kind").first()
     assert client.get(reverse("reports:period_detail", args=[period.pk])).status_code == 200
+
+
+def test_frozen_figures_are_what_the_portal_computes(tiny):
+    """A submitted version holds reports.figures.agency_figures of its day: the same keys,
+    and the same values for what depends only on the period (signed agreements, delegations
+    and person-trips, conferences, measurements)."""
+    period_bound = (
+        "agreements_signed", "signed_list", "outbound_delegations", "outbound_people",
+        "inbound_delegations", "inbound_people", "outbound_by_country", "inbound_by_country",
+        "conferences", "conference_list", "measurements",
+    )  # fmt: skip
+    versions = AgencyReportVersion.objects.select_related("report__agency", "report__period")
+    assert versions.exists()
+    with translation.override(settings.LANGUAGE_CODE):
+        for version in versions:
+            report = version.report
+            day = timezone.localtime(version.submitted_at).date()
+            computed = agency_figures(agency=report.agency, period=report.period.period, today=day)
+            assert version.figures.keys() == computed.keys()
+            for key in period_bound:
+                assert version.figures[key] == computed[key], (version.pk, key)
+            assert version.figures["computed_on"] == day.strftime("%d/%m/%Y")
 
 
 def test_printed_logins_work(client):
