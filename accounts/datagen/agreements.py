@@ -43,7 +43,7 @@ from .context import (
     PartnerInfo,
     add_years,
 )
-from .people import localise, person_name
+from .people import localise, person_name, province_phrase
 from .writer import HistoryRow, Through
 
 S = Agreement.State
@@ -143,7 +143,7 @@ def _vn_side(ctx: Context, lead: AgencyInfo, level: str) -> str:
     if level == Agreement.SigningLevel.COMMUNE:
         return lead.name.removeprefix("UBND ").split(",")[0]
     if level == Agreement.SigningLevel.PROVINCE:
-        return f"tỉnh {province}" if not province.startswith("Thành phố") else province.lower()
+        return province_phrase(province)
     return lead.name if lead.province else localise(lead.name, province)
 
 
@@ -382,6 +382,9 @@ class AgreementWriter:
         )
         self.plans = plans
         self.periods = periods_until(ctx.today)
+        # Reviewed periods are kept as bits of one integer per agreement (see reporting).
+        self.period_index = {q: i for i, q in enumerate(self.periods)}
+        ctx.facts["period_index"] = self.period_index
         with translation.override(settings.LANGUAGE_CODE):
             self.expiry_note = gettext("Expired on its end date.")
             self.kind_labels = {k: str(label) for k, label in Agreement.Kind.choices}
@@ -392,12 +395,15 @@ class AgreementWriter:
 
     def write(self) -> None:
         ctx, rng = self.ctx, self.rng
-        candidates = [self._candidates(p) for p in self.plans]
-        remaining = sum(len(c) for c in candidates)
+        remaining = sum(len(self._candidates(p)) for p in self.plans)
         needed = min(ctx.scale.reviews, remaining)
-        for plan, periods in zip(self.plans, candidates, strict=True):
+        plans, self.plans = self.plans, []
+        plans.reverse()
+        while plans:  # popped as written: a national set's plans need not all stay in memory
+            plan = plans.pop()
             chosen = []
-            for period in periods:  # selection sampling: exactly `needed` reviews in all
+            for period in self._candidates(plan):
+                # Selection sampling: exactly `needed` reviews over all the candidates.
                 if rng.random() * remaining < needed:
                     chosen.append(period)
                     needed -= 1
@@ -553,8 +559,9 @@ class AgreementWriter:
                 lead.short_name,
                 p.effective_on,
                 p.stopped_on or p.end_on,
-                [(o[0], o[1], o[2]) for o in outputs],
-                {(q.year, q.kind) for q in review_periods},
+                len(outputs),
+                tuple(sorted(o[2] for o in outputs if o[1] == O.ACHIEVED)),
+                sum(1 << self.period_index[q] for q in review_periods),
                 p.created_on,
             )
         )

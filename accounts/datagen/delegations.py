@@ -19,7 +19,7 @@ from delegations.models import (
 
 from . import words
 from .context import FIRST_YEAR, AgencyInfo, Context, PartnerInfo
-from .people import person_name
+from .people import person_name, province_phrase
 from .writer import HistoryRow, Through
 
 D = Delegation.State
@@ -65,8 +65,7 @@ def _foreign_name(rng: random.Random, country: str) -> str:
 
 
 def _province_side(ctx: Context, agency: AgencyInfo) -> str:
-    name = ctx.provinces[agency.province].name
-    return name.lower() if name.startswith("Thành phố") else f"tỉnh {name}"
+    return province_phrase(ctx.provinces[agency.province].name)
 
 
 class DelegationBuilder:

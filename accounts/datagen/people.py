@@ -41,6 +41,13 @@ def person_name(rng: random.Random) -> str:
     return f"{surname} {rng.choice(words.MIDDLE_FEMALE)} {rng.choice(words.GIVEN_FEMALE)}"
 
 
+def province_phrase(province: str) -> str:
+    """ "tỉnh Lào Cai", "thành phố Hà Nội", "thành phố Hồ Chí Minh"."""
+    if province.startswith("Thành phố"):
+        return "thành phố" + province.removeprefix("Thành phố")
+    return f"{'thành phố' if province in CITY_PROVINCES else 'tỉnh'} {province}"
+
+
 def localise(name: str, province: str) -> str:
     """ "Sở Công Thương" → "Sở Công Thương tỉnh Lào Cai"; "Công an tỉnh" → "Công an tỉnh Lào
     Cai"; cities say "thành phố" and "Thành ủy"."""

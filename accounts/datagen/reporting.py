@@ -5,6 +5,7 @@ returns and acceptances)."""
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -214,6 +215,7 @@ class Figures:
         self.measurements = ctx.facts.get("measurements_by_owner", {})
         self.tasks = ctx.facts.get("tasks_by_lead", {})
         self.kind_labels = ctx.facts.get("kind_labels", {})
+        self.period_index = ctx.facts.get("period_index", {})
         self.task_labels = {k: str(v) for k, v in Task.State.choices}
         self.country_names: dict[str, str] = {}
 
@@ -226,6 +228,7 @@ class Figures:
         start, end = period.start, period.end
         signed, in_force, reviewed, outputs_total, outputs_done = [], 0, 0, 0, 0
         key = (period.year, str(period.kind))
+        bit = 1 << self.period_index[period] if period in self.period_index else 0
         for a in self.agreements.get(agency_id, ()):
             (
                 aid,
@@ -237,8 +240,9 @@ class Figures:
                 lead,
                 effective,
                 until,
-                outs,
-                rev,
+                outputs,
+                achieved,
+                reviewed_mask,
                 created_on,
             ) = a
             if created_on > day:
@@ -247,11 +251,9 @@ class Figures:
                 signed.append((signed_on, aid, number, title, kind, partners, lead))
             if effective and effective <= day and (until is None or until >= day):
                 in_force += 1
-                reviewed += key in rev
-            outputs_total += len(outs)
-            outputs_done += sum(
-                1 for _i, status, due in outs if status == "achieved" and due <= day
-            )
+                reviewed += bool(reviewed_mask & bit)
+            outputs_total += outputs
+            outputs_done += bisect_right(achieved, day)  # achieved by their due date
         signed.sort()
         tallies = {"outbound": [0, 0], "inbound": [0, 0]}
         by_country: dict[tuple[str, str], list[int]] = {}
