@@ -43,3 +43,9 @@ def file_stem(text: str, *, default: str, max_length: int = 80) -> str:
     """
     words = re.findall(r"[a-z0-9]+", fold(text))
     return "-".join(words)[:max_length].strip("-") or default
+
+
+def search_query(value: str | None, *, limit: int = 200) -> str:
+    """What a search box sent, as text every database takes: stripped, at most ``limit``
+    characters, without NUL (PostgreSQL refuses it in a query: a server error otherwise)."""
+    return (value or "").replace("\x00", "").strip()[:limit]

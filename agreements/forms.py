@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
+from accounts.text import nfc
 from partners.models import Partner
 from reports.periods import Period, PeriodKind, current_period
 
@@ -19,13 +22,46 @@ from .models import (
 )
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"})
+# The years a date of the registers may have. dd/mm/yyyy parses 01/01/0001 and 31/12/9999
+# too, and a deadline computed from those (a date minus 30 days) does not exist.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def validate_date_range(value) -> None:
+    if value and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+# The smallest integer column of the databases the portal runs on (PostgreSQL's integer): a
+# larger whole number is refused on the form rather than failing when it is saved.
+MAX_INTEGER = 2_147_483_647
+
+
+def bound_dates(form: forms.BaseForm) -> None:
+    """Every date field of ``form`` refuses dates outside FIRST_YEAR–LAST_YEAR, and every
+    whole-number field without an upper bound gets MAX_INTEGER."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and validate_date_range not in field.validators:
+            field.validators.append(validate_date_range)
+        whole = isinstance(field, forms.IntegerField) and not isinstance(
+            field, forms.DecimalField | forms.FloatField
+        )
+        if whole and field.max_value is None:
+            field.max_value = MAX_INTEGER
+            field.validators.append(MaxValueValidator(MAX_INTEGER))
 
 
 class BootstrapMixin:
-    """Adds Bootstrap classes to every widget; numbers accept the decimal comma."""
+    """Adds Bootstrap classes to every widget; numbers accept the decimal comma; dates are
+    kept within the years 1900–2100."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_dates(self)
         for field in self.fields.values():
             if isinstance(field, forms.DecimalField):
                 field.localize = True
@@ -110,6 +146,18 @@ class AgreementForm(BootstrapMixin, forms.ModelForm):
             self.fields["state"].choices = [
                 (value, label) for value, label in Agreement.State.choices if value in allowed
             ]
+
+    def clean_number(self) -> str:
+        # The register's rule (agreement_check_number_free), on the field: the database
+        # constraint behind it would only say, in English, that a constraint is violated.
+        number = nfc(self.cleaned_data.get("number") or "").strip()
+        if number and Agreement.objects.filter(number=number).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("Another agreement already has the number %(number)s."),
+                code="duplicate",
+                params={"number": number},
+            )
+        return number
 
     def clean(self):
         cleaned = super().clean()

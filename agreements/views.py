@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.errors import DomainError
-from accounts.text import fold
+from accounts.text import fold, search_query
 from partners.models import Partner
 
 from . import permissions as perms
@@ -464,7 +464,7 @@ class ReviewCoverageView(ListView):
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """One box for partners and agreements, insensitive to accents, case and đ/Đ."""
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request.GET.get("q"))
     partners = agreements = []
     if fold(query):
         partners = list(Partner.objects.search(query).with_related().order_by("name_vi")[:50])

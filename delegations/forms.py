@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -148,6 +149,17 @@ class MemberForm(BootstrapMixin, forms.Form):
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    # Django's own messages for a tampered or oversized formset are not in its Vietnamese
+    # catalogue.
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": _("A delegation has at most %(num)d members."),
+        "missing_management_form": _(
+            "The list of members was not sent in full (%(field_names)s). Reload the page and "
+            "try again."
+        ),
+    }
+
     def __init__(self, *args, **kwargs):
         choices = [("", "---------")] + [
             (agency.pk, str(agency)) for agency in Agency.objects.active()
@@ -317,7 +329,11 @@ class PlanForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year + 1
+        year = self.fields["year"]
+        year.initial = timezone.localdate().year + 1
+        # As every year of the portal's forms: 2000–2100.
+        year.max_value = 2100
+        year.validators.append(MaxValueValidator(2100))
 
 
 class PlanItemForm(BootstrapMixin, forms.ModelForm):

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from import_export.fields import Field
 
-from accounts.text import nfc
+from accounts.text import nfc, search_query
 from agreements.resources import (
     BooleanWidget,
     ChoiceWidget,
@@ -83,7 +83,7 @@ class PartnerResource(ExcelResource):
     @classmethod
     def export_queryset(cls, user, params) -> models.QuerySet:
         queryset = Partner.objects.with_related()
-        query = (params.get("q") or "").strip()[:200] if params else ""
+        query = search_query(params.get("q")) if params else ""
         if query:
             queryset = queryset.search(query)
         return queryset.order_by("country", "name_vi")

@@ -8,8 +8,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.errors import DomainError
+from accounts.text import nfc
 
 from .models import Partner
+
+
+def _name_key(name: str) -> str:
+    return " ".join(nfc(name or "").casefold().split())
 
 
 def partner_check(partner: Partner) -> None:
@@ -21,8 +26,11 @@ def partner_check(partner: Partner) -> None:
         if ancestor.pk == partner.pk:
             raise DomainError({"parent": _("This parent would make a loop.")})
         ancestor = ancestor.parent
-    duplicate = Partner.objects.filter(name_vi__iexact=partner.name_vi, country=partner.country)
-    if duplicate.exclude(pk=partner.pk).exists():
+    # Compared as the Excel import compares names (NFC, any case, single spaces), in Python:
+    # SQLite's iexact ignores the case of ASCII letters only ("TỈNH" ≠ "Tỉnh" there).
+    name = _name_key(partner.name_vi)
+    same_country = Partner.objects.filter(country=partner.country).exclude(pk=partner.pk)
+    if any(_name_key(other) == name for other in same_country.values_list("name_vi", flat=True)):
         raise DomainError(
             {"name_vi": _("A partner with this name already exists in this country.")}
         )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.errors import DomainError
+from accounts.text import search_query
 from agreements import permissions as agreement_perms
 from agreements.models import Agreement, Review
 from agreements.views import _form_error
@@ -21,7 +22,7 @@ class PartnerListView(ListView):
 
     def get_queryset(self):
         queryset = Partner.objects.with_related()
-        self.query = self.request.GET.get("q", "").strip()[:200]
+        self.query = search_query(self.request.GET.get("q"))
         if self.query:
             queryset = queryset.search(self.query)
         return queryset.order_by("country", "name_vi")

@@ -88,6 +88,13 @@ def period_save(
         raise PermissionDenied
     with transaction.atomic():
         period = period or ReportingPeriod(year=year, kind=kind)
+        if ReportingPeriod.objects.filter(year=year, kind=kind).exclude(pk=period.pk).exists():
+            raise DomainError(
+                {
+                    "year": _("The %(period)s reporting period already exists.")
+                    % {"period": Period(year, kind).label}
+                }
+            )
         period.year, period.kind = year, kind
         period.deadline = deadline or default_deadline(Period(year, kind))
         if period.deadline <= period.end:

@@ -227,3 +227,22 @@ def test_dossier_history_csv_cells_never_start_a_formula(world, official):
 
 def test_formula_prefixes_of_the_import_match_the_export():
     assert set(STARTS) <= set(FORMULA_PREFIXES)
+
+
+@pytest.mark.parametrize(("namespace", "resource"), EXPORTS)
+def test_export_filters_take_any_value(client, world, namespace, resource):
+    client.force_login(world["official"])
+    url = reverse(f"{namespace}:excel_export", args=[resource])
+    for query in (
+        "q=%00",
+        "q=" + "x" * 5000,
+        "year=abc",
+        "year=99999999999999999999",
+        "state=zz",
+        "direction=x",
+        "mine=1&overdue=1",
+        "lead_agency=-1",
+    ):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, (url, query[:40])
+        check_workbook(response.content, f"{namespace}:{resource}?{query[:20]}")
