@@ -247,6 +247,14 @@ MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No byte of an uploaded file past this size is kept, whatever the form (config/uploads.py);
+# the forms' own limits are lower (documents and evidence 20 MB, Excel files 10 MB).
+UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

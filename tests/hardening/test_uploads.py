@@ -312,3 +312,56 @@ def test_every_file_field_is_known_here():
         "reports.AgencyReportVersion.pdf",  # generated PDF: tests/reports/test_views.py
         "reports.IssuedReport.pdf",  # generated PDF: tests/reports
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The hard cap while the request is read
+# ---------------------------------------------------------------------------------------------
+def test_a_file_over_the_cap_gets_the_form_s_own_message(
+    client, official, agreement, media, settings
+):
+    """A file over UPLOAD_MAX_BYTES reaches the form with its size and no content: the form
+    says it is too large, as for any file over its own limit."""
+    settings.UPLOAD_MAX_BYTES = 64 * 1024
+    client.force_login(official)
+    response = upload_document(client, agreement, "big.pdf", PDF + b"0" * (MAX_UPLOAD_BYTES + 1))
+    (message,) = response.context["form"].errors["file"]
+    assert "20 MB" in message and is_vietnamese(message)
+    assert not AgreementDocument.objects.exists() and not files_under(media)
+    # Under the cap, nothing changes.
+    assert upload_document(client, agreement, "ok.pdf", PDF).status_code == 302
+
+
+def test_no_byte_past_the_cap_is_spooled_even_for_an_anonymous_request(settings, tmp_path):
+    """The CSRF check reads the body before the login check: whoever sends it, an upload
+    stops being kept at the cap (and what was kept goes), instead of filling the disk."""
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+    from django.test import RequestFactory
+
+    from config.uploads import OversizedUpload, UploadSizeLimitHandler
+
+    class Spool(TemporaryFileUploadHandler):
+        """Django's own temporary-file handler, counting what it is given."""
+
+        kept = 0
+        chunk_size = 1024
+
+        def receive_data_chunk(self, raw_data, start):
+            Spool.kept += len(raw_data)
+            return super().receive_data_chunk(raw_data, start)
+
+    settings.UPLOAD_MAX_BYTES = 10 * 1024
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    request = RequestFactory().post(
+        "/accounts/login/", {"a": "b", "file": SimpleUploadedFile("x.bin", b"1" * 500_000)}
+    )
+    limit = UploadSizeLimitHandler(request)
+    limit.chunk_size = 1024
+    request.upload_handlers = [limit, Spool(request)]
+    upload = request.FILES["file"]
+    assert isinstance(upload, OversizedUpload) and upload.size == 500_000
+    assert request.POST["a"] == "b"
+    assert Spool.kept <= settings.UPLOAD_MAX_BYTES
+    assert not list(tmp_path.iterdir())  # the part kept before the cap is deleted
+    with pytest.raises(ValueError):
+        upload.read()
