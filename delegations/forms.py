@@ -191,8 +191,17 @@ class BaseMemberFormSet(forms.BaseFormSet):
         return rows
 
 
+# Far more than any delegation has; the cap also bounds the work of a tampered form (Django
+# would otherwise build up to 2,000 member forms, seconds of a worker).
+MAX_MEMBERS = 300
 MemberFormSet = forms.formset_factory(
-    MemberForm, formset=BaseMemberFormSet, extra=5, can_delete=True
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=5,
+    can_delete=True,
+    max_num=MAX_MEMBERS,
+    absolute_max=MAX_MEMBERS,
+    validate_max=True,
 )
 
 
