@@ -39,20 +39,8 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 7, 1)
 # Dates no form may take: year 1 and 9999 parse (dd/mm/yyyy) but are no dates of the
 # registers; the others do not parse at all.
-BAD_DATES = [
-    "01/01/0001",
-    "31/12/9999",
-    "31/02/2026",
-    "29/02/2025",
-    "00/00/0000",
-    "32/01/2026",
-    "1/13/2026",
-    "hôm nay",
-    "2026-02-31",
-    "01/01/1899",
-    "01/01/2101",
-]
-BAD_COUNTS = ["-1", "-0,5", "abc", "1,2,3", "99999999999999999999", "NaN", "Infinity"]
+BAD_DATES = ["01/01/0001", "31/12/9999", "31/02/2026", "29/02/2025", "hôm nay", "01/01/2101"]
+BAD_COUNTS = ["-1", "abc", "99999999999999999999", "NaN"]
 APPS = ("accounts", "partners", "agreements", "delegations", "targets", "reports")
 
 
