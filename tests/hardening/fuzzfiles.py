@@ -25,6 +25,7 @@ import io
 import random
 import re
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -721,8 +722,7 @@ class Mutator:
         cell = Raw('t="inlineStr"', "<is><t>xa</t></is>")
         far = f'<c r="{where}" {cell.attrs}>{cell.inner}</c>'
         data = sheet_data_xml(sheet_rows)
-        if extra_row <= len(sheet_rows):
-            data = data.replace(f'<row r="{extra_row}">', f'<row r="{extra_row}">', 1)
+        if extra_row <= len(sheet_rows):  # at the end of an existing row
             data = re.sub(
                 rf'(<row r="{extra_row}">.*?)(</row>)', rf"\1{far}\2", data, count=1, flags=re.S
             )
@@ -945,8 +945,6 @@ class Mutator:
         members = read_package(self.good_bytes(rng))
         other = self.build(self.rows(rng), headers=list(reversed(self.headers)))
         items = [*members.items(), (SHEET, read_package(other)[SHEET])]
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # zipfile warns about the duplicate name
             data = write_package(items)
