@@ -19,7 +19,12 @@ bench_<scale> on 127.0.0.1:5432, created if missing — then measures:
 
 It prints a table with the goals (PASS/FAIL) and writes it as JSON to
 var/bench-<scale>-<db>.json. Timings depend on what else the machine is doing: the load
-average before and after the run is part of the JSON.
+average before and after the run is part of the JSON. The queries of each page are compared
+with the other scale's JSON (province with national) when it exists.
+
+A province run takes about ten minutes, most of it the default resource's row-by-row import
+(--default-import-rows shortens it). At national scale some pages take seconds each:
+--requests and --only shorten such a run (the table shows the number of requests).
 """
 
 from __future__ import annotations

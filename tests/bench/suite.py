@@ -6,6 +6,7 @@ tests/bench/test_bench_smoke.py at tiny scale on the test database.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -67,6 +68,6 @@ def run(options: Options, log: Callable[[str], None] = print) -> list[Row]:
         try:
             rows += part()
         except Exception as error:  # a broken part is a row with its error, not a lost run
-            log(f"{section}: FAILED: {error}")
+            log(f"{section}: FAILED: {traceback.format_exc()}")
             rows.append(_failed(section, name, error))
     return rows
