@@ -987,9 +987,12 @@ def _prepare(field, value):
     return field.get_db_prep_save(value, connection)
 
 
-def _copy_to_history(model, where: str, ids: list[int], *, user, when) -> None:
+def _copy_to_history(model, where: str, ids: list[int], *, user, when) -> dict[int, int] | None:
     """One '+' history row per row of ``model`` whose ``where`` column is in ``ids``: the rows
-    bulk_history_create would write, copied inside the database."""
+    bulk_history_create would write, copied inside the database.
+
+    Returns {row id: its new history id} where the database reports them (None otherwise).
+    """
     history_model = model.history.model
     quote = connection.ops.quote_name
     tracked = [
@@ -1008,7 +1011,10 @@ def _copy_to_history(model, where: str, ids: list[int], *, user, when) -> None:
         model.history.bulk_history_create(
             objects, default_user=user, default_change_reason=CHANGE_REASON, default_date=when
         )
-        return
+        return None
+    returning = connection.features.can_return_rows_from_bulk_insert
+    id_column = history_model._meta.get_field(model._meta.pk.name).column
+    tail = f" RETURNING {quote(id_column)}, {quote('history_id')}" if returning else ""
     target = ", ".join(quote(column) for column in history_columns)
     source = ", ".join(quote(column) for _target, column in tracked)
     sql = (
@@ -1017,16 +1023,41 @@ def _copy_to_history(model, where: str, ids: list[int], *, user, when) -> None:
         f"WHERE {quote(where)} IN "
     )
     stamp = connection.ops.adapt_datetimefield_value(when)
+    written: dict[int, int] = {}
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
             cursor.execute(
-                sql + "(" + ", ".join(["%s"] * len(chunk)) + ")",
+                sql + "(" + ", ".join(["%s"] * len(chunk)) + ")" + tail,
                 [stamp, CHANGE_REASON, "+", user.pk if user else None, *chunk],
             )
+            if returning:
+                written.update(cursor.fetchall())
+    return written if returning else None
+
+
+def _m2m_history(name: str, rows: list[tuple], through_ids: list, history_ids: dict) -> None:
+    """The many-to-many snapshot of each new history row, as simple_history keeps it, from
+    the (agreement id, other id) ``rows`` just written, their ids and the new history ids."""
+    field = Agreement._meta.get_field(name)
+    m2m_history = apps.get_model("agreements", f"HistoricalAgreement_{name}")
+    _insert(
+        m2m_history,
+        [
+            field.remote_field.through._meta.pk.column,
+            field.m2m_column_name(),
+            field.m2m_reverse_name(),
+            "history_id",
+        ],
+        [
+            (through_id, agreement_id, other_id, history_ids[agreement_id])
+            for (agreement_id, other_id), through_id in zip(rows, through_ids, strict=True)
+        ],
+    )
 
 
 def _copy_m2m_to_history(name: str, ids: list[int], after_history_id: int) -> None:
-    """The many-to-many snapshot of each new history row, as simple_history keeps it."""
+    """The many-to-many snapshot of each new history row, as simple_history keeps it, copied
+    inside the database (when it cannot report the ids of the rows just written)."""
     field = Agreement._meta.get_field(name)
     through = field.remote_field.through
     m2m_history = apps.get_model("agreements", f"HistoricalAgreement_{name}")
@@ -1066,17 +1097,23 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
     _insert_objects(Agreement, agreements)
     ids = [agreement.pk for agreement in agreements]
 
+    # The ids of the many-to-many rows go into their history snapshots.
+    returning = _history_enabled() and connection.features.can_return_rows_from_bulk_insert
+    m2m_rows: dict[str, tuple[list[tuple], list]] = {}
     for name in m2m_names:
         field = Agreement._meta.get_field(name)
-        _insert(
+        rows = [
+            (agreement.pk, obj.pk)
+            for agreement in agreements
+            for obj in m2m_values(agreement, name)
+        ]
+        through_ids = _insert(
             field.remote_field.through,
             [field.m2m_column_name(), field.m2m_reverse_name()],
-            [
-                (agreement.pk, obj.pk)
-                for agreement in agreements
-                for obj in m2m_values(agreement, name)
-            ],
+            rows,
+            returning=returning,
         )
+        m2m_rows[name] = (rows, through_ids)
 
     # As agreement_create: a recently signed agreement still owes its 15-day signing report;
     # for older ones (back-filling the registry) the clock is long past and not tracked.
@@ -1109,9 +1146,14 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
     if _history_enabled():
         when = timezone.now()
         last = Agreement.history.aggregate(last=Max("history_id"))["last"] or 0
-        _copy_to_history(Agreement, "id", ids, user=user, when=when)
+        history_ids = _copy_to_history(Agreement, "id", ids, user=user, when=when)
         for name in m2m_names:
-            _copy_m2m_to_history(name, ids, last)
+            if returning and history_ids is not None:
+                # Written from the ids at hand: a join per batch over the new history rows
+                # cost PostgreSQL more than the rows themselves.
+                _m2m_history(name, *m2m_rows[name], history_ids)
+            else:
+                _copy_m2m_to_history(name, ids, last)
         _copy_to_history(LegalNotice, "agreement_id", [a.pk for a in signed], user=user, when=when)
     return agreements
 
