@@ -649,7 +649,12 @@ def test_dossier_through_a_real_worker(
 
     # The web process's producer, pointed at the worker's broker and queue.
     conf = broker_settings(env.get("REDIS_URL", ""), Path(env["PORTAL_VAR_DIR"]))
-    producer = Celery("test-producer", broker=conf["broker_url"], backend=conf["result_backend"])
+    producer = Celery(
+        "test-producer",
+        broker=conf["broker_url"],
+        backend=conf["result_backend"],
+        set_as_current=False,  # the tasks keep their own app: see tests/hardening/test_faults.py
+    )
     producer.conf.broker_transport_options = conf["broker_transport_options"]
     producer.conf.update(task_serializer="json", accept_content=["json"])
     sent = []

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.celery_worker
 def _client(redis_url: str, var_dir: Path) -> Celery:
     """A producer configured exactly as the portal's web process would be."""
     conf = broker_settings(redis_url, var_dir)
-    client = Celery("test-client", broker=conf["broker_url"], backend=conf["result_backend"])
+    client = Celery(
+        "test-client",
+        broker=conf["broker_url"],
+        backend=conf["result_backend"],
+        set_as_current=False,
+    )
     client.conf.broker_transport_options = conf["broker_transport_options"]
     client.conf.update(task_serializer="json", accept_content=["json"], result_serializer="json")
     return client

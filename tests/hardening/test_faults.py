@@ -46,6 +46,12 @@ def redis_server() -> Iterator[PrivateRedis]:
 @contextmanager
 def broker_at(url: str) -> Iterator[None]:
     """Point this process's Celery app (what the web requests use) at ``url``."""
+    from agreements.dossier_tasks import build_dossier
+    from reports.tasks import run_report_job
+
+    # Shared tasks belong to the *current* app: a test that creates another Celery app must
+    # pass set_as_current=False, or the tasks would publish through that app instead.
+    assert run_report_job.app is celery_app and build_dossier.app is celery_app
     saved = (celery_app.conf.broker_url, celery_app.conf.broker_transport_options)
 
     def reconnect() -> None:

@@ -130,7 +130,12 @@ def test_consolidated_report_through_a_real_worker(
     settings.MEDIA_ROOT = media_root
     worker, env = celery_worker_process()
     conf = broker_settings(env.get("REDIS_URL", ""), Path(env["PORTAL_VAR_DIR"]))
-    producer = Celery("test-producer", broker=conf["broker_url"], backend=conf["result_backend"])
+    producer = Celery(
+        "test-producer",
+        broker=conf["broker_url"],
+        backend=conf["result_backend"],
+        set_as_current=False,  # the tasks keep their own app: see tests/hardening/test_faults.py
+    )
     producer.conf.broker_transport_options = conf["broker_transport_options"]
     producer.conf.update(task_serializer="json", accept_content=["json"])
 
