@@ -214,10 +214,8 @@ def expiring_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
     return alerts
 
 
-def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
-    """In-force agreements: overdue when the previous period has no review (and the agreement
-    was in force before that period ended); otherwise due when the current period has none.
-    At most one review alert per agreement."""
+def _review_rows(agreements: AgreementQuerySet, today: date) -> AgreementQuerySet:
+    """The in-force agreements with a review alert, annotated ``is_overdue``."""
     period = current_period(today)
     previous = period.previous()
 
@@ -229,15 +227,23 @@ def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
 
     started = Coalesce("effective_on", "signed_on")
     overdue = Q(reviewed_before=False) & (Q(started__isnull=True) | Q(started__lte=previous.end))
-    rows = (
+    return (
         agreements.in_force()
         .annotate(
             reviewed_now=reviewed(period), reviewed_before=reviewed(previous), started=started
         )
         .annotate(is_overdue=models.ExpressionWrapper(overdue, output_field=models.BooleanField()))
         .filter(Q(is_overdue=True) | Q(reviewed_now=False))
-        .select_related("lead_agency")
     )
+
+
+def review_alerts(agreements: AgreementQuerySet, today: date) -> list[Alert]:
+    """In-force agreements: overdue when the previous period has no review (and the agreement
+    was in force before that period ended); otherwise due when the current period has none.
+    At most one review alert per agreement."""
+    period = current_period(today)
+    previous = period.previous()
+    rows = _review_rows(agreements, today).select_related("lead_agency")
     alerts = []
     for agreement in rows:
         if agreement.is_overdue:
@@ -347,6 +353,42 @@ def alerts_for(user, today: date, kinds: Iterable[str] | None = None) -> list[Al
 def count_by_kind(alerts: Iterable[Alert]) -> dict[str, int]:
     counts = Counter(alert.kind for alert in alerts)
     return {kind: counts.get(kind, 0) for kind in AlertKind.values}
+
+
+def alert_counts(user, today: date) -> dict[str, int]:
+    """How many alerts of each kind the user has: ``count_by_kind(alerts_for(user, today))``
+    counted in the database (the same filters, one aggregate query per kind) without loading
+    the rows, for the home page's cards."""
+    agreements = agreements_in_scope(user)
+    expiring = (
+        agreements.expiring(today, within=EXPIRY_BANDS[-1]).exclude(auto_renewal=True).count()
+    )
+    reviews = _review_rows(agreements, today).aggregate(
+        overdue=models.Count("pk", filter=Q(is_overdue=True)),
+        due=models.Count("pk", filter=Q(is_overdue=False)),
+    )
+    outputs = (
+        outputs_in_scope(user).past_due(today).exclude(agreement__state__in=ENDED_STATES).count()
+    )
+    notices = (
+        LegalNotice.objects.pending()
+        .filter(agreement__in=agreements)
+        .aggregate(
+            overdue=models.Count("pk", filter=Q(due_on__lt=today)),
+            due=models.Count("pk", filter=Q(due_on__gte=today)),
+        )
+    )
+    stale = agreements.stale(today, months=STALE_MONTHS).count()
+    counts = {
+        AlertKind.NOTICE_OVERDUE: notices["overdue"],
+        AlertKind.REVIEW_OVERDUE: reviews["overdue"],
+        AlertKind.OUTPUT_PAST_DUE: outputs,
+        AlertKind.EXPIRING: expiring,
+        AlertKind.NOTICE_DUE: notices["due"],
+        AlertKind.REVIEW_DUE: reviews["due"],
+        AlertKind.STALE: stale,
+    }
+    return {kind: counts[kind] for kind in AlertKind.values}
 
 
 def alert_count(user, today: date) -> int:

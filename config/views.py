@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
-from agreements.alerts import alerts_for, count_by_kind
+from agreements.alerts import alert_counts
 from agreements.models import Agreement, Output
 from agreements.services import review_coverage
 from partners.models import Partner
@@ -57,12 +57,12 @@ def home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = Agreement.objects.visible_to(user)
     coverage = review_coverage(queryset=visible, today=today)
-    alerts = alerts_for(user, today)
+    counts = alert_counts(user, today)
     context: dict = {
         "coverage": coverage,
         "in_force_count": coverage.in_force,
-        "alert_count": len(alerts),
-        "alert_counts": count_by_kind(alerts),
+        "alert_count": sum(counts.values()),
+        "alert_counts": counts,
     }
     if perms.is_administrator(user):
         template = "home/admin.html"

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agreements import services
-from agreements.alerts import AlertKind, alert_count, alerts_for
+from agreements.alerts import AlertKind, alert_count, alert_counts, alerts_for, count_by_kind
 from agreements.models import Agreement, LegalNotice, Output, Review
 from reports.periods import Period, PeriodKind
 from tests.factories import AgencyFactory, PartnerFactory
@@ -479,3 +479,17 @@ def test_expire_agreements_task_moves_ended_agreements_to_expired(official, agen
     assert states == {ended.pk: S.EXPIRED, last_day.pk: S.IN_FORCE, renewed.pk: S.IN_FORCE}
     # An expired agreement leaves the review and expiry alerts.
     assert kinds_of(alerts_for(official, FROZEN.date()), ended) == []
+
+
+@pytest.mark.parametrize("user_fixture", ["official", "leader", "reporter", "other_reporter"])
+def test_alert_counts_in_the_database_equal_the_alerts_counted(
+    request, agency, other_agency, user_fixture
+):
+    """The home page's cards count in the database what the alerts page lists."""
+    user = request.getfixturevalue(user_fixture)
+    today = FROZEN.date()
+    _registry([agency, other_agency, AgencyFactory()], 30, today)
+    for day in (today, today + timedelta(days=20), today + timedelta(days=200)):
+        expected = count_by_kind(alerts_for(user, day))
+        assert alert_counts(user, day) == expected
+    assert all(count_by_kind(alerts_for(user, today)).values())  # every kind is compared
