@@ -133,7 +133,9 @@ def read_xlsx(data: bytes, *, max_rows: int | None = None) -> Sheet:
             # A "zip bomb" stops here, before any parsing.
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise ExcelFileError(_("The workbook is too large once unpacked."))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except ExcelFileError:
+        raise
+    except Exception:  # BadZipFile, and NotImplementedError for a damaged version field…
         raise _not_a_workbook() from None
     rows = first_sheet_rows(data, max_columns=MAX_COLUMNS)
     try:

@@ -262,6 +262,17 @@ def test_damage_fails_where_openpyxl_fails(sheet_data):
     assert "không phải là tệp Excel" in raised.value.message
 
 
+def test_a_damaged_zip_version_is_refused_not_a_server_error():
+    """A flipped bit in a zip entry's "version needed" makes zipfile raise
+    NotImplementedError (found by a differential run over the fuzz corpus)."""
+    data = bytearray(package(cells('<c r="A1" t="s"><v>0</v></c>', row=1)))
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 6 : entry + 8] = (148).to_bytes(2, "little")  # version 14.8
+    with pytest.raises(excel.ExcelFileError) as raised:
+        excel.read_xlsx(bytes(data))
+    assert "không phải là tệp Excel" in raised.value.message
+
+
 def test_a_chart_sheet_first_is_refused():
     workbook = openpyxl.Workbook()
     workbook.active.append(["Tên"])
