@@ -94,7 +94,7 @@ def official_items(today: date) -> list[DigestItem]:
 
     items = []
     for period in _open_periods(today).filter(deadline__lt=today):
-        missing = completeness(period=period).missing
+        missing = completeness(period=period, contacts=False).missing
         if missing:
             items.append(
                 DigestItem(

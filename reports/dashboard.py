@@ -31,7 +31,7 @@ def leader_dashboard(today: date) -> dict:
         "outbound": totals[Direction.OUTBOUND],
         "inbound": totals[Direction.INBOUND],
         "targets_by_status": by_status,
-        "completeness": completeness(period=period) if period else None,
+        "completeness": completeness(period=period, contacts=False) if period else None,
         "latest_issued": list(
             IssuedReport.objects.exclude(pdf="").select_related("report").order_by("-issued_at")[:5]
         ),

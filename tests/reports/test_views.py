@@ -678,6 +678,8 @@ def test_period_deadline_before_cutoff_is_a_form_error(client, official):
 def test_completeness_page_numbers_and_filters(client, period, agency, other_agency, head, leader):
     official = UserFactory(official=True, username="snv")
     third = UserFactory(is_agency_head=True, full_name="Lý Văn Ba", phone="0207 3822 123")
+    UserFactory(agency=third.agency, full_name="Đặng Thị Nhân Viên")  # not a head
+    UserFactory(agency=third.agency, is_agency_head=True, is_active=False, full_name="Hồ Văn Cũ")
     fourth = AgencyFactory(name="Sở Y tế", short_name="SYT")
     period.expected_agencies.add(third.agency, fourth)
     with at(date(2026, 6, 18)):  # before the deadline (19/06)
@@ -713,6 +715,7 @@ def test_completeness_page_numbers_and_filters(client, period, agency, other_age
         "SYT": "missing",
     }
     assert "Lý Văn Ba" in page and "0207 3822 123" in page  # the head's contact
+    assert "Đặng Thị Nhân Viên" not in page and "Hồ Văn Cũ" not in page  # only active heads
 
     for status, expected in (("missing", ["SYT"]), ("draft", [third.agency.short_name])):
         page = client.get(period.get_absolute_url(), {"status": status}).content.decode()
