@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -138,7 +139,18 @@ class DelegationQuerySet(models.QuerySet):
         return self if user.is_authenticated else self.none()
 
     def with_people(self) -> DelegationQuerySet:
-        return self.annotate(member_count=Count("members", distinct=True))
+        """``member_count``: the members (head not included), by a correlated subquery, so
+        that the list's COUNT(*) for pagination needs neither the join nor a GROUP BY."""
+        members = (
+            DelegationMember.objects.filter(delegation_id=models.OuterRef("pk"))
+            .order_by()
+            .values("delegation_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            member_count=Coalesce(models.Subquery(members), 0, output_field=models.IntegerField())
+        )
 
     def between(self, start: date, end: date) -> DelegationQuerySet:
         """Delegations whose (actual, else planned) start falls in [start, end]."""
