@@ -18,7 +18,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from accounts.text import fold
 
@@ -216,7 +216,7 @@ def pick_subjects() -> Subjects:
     """One active user of each role and the records every role can see, chosen from the data
     (whatever generated it) in a deterministic way."""
     from accounts.models import Role
-    from agreements.models import Agreement
+    from agreements.models import Agreement, Output, Review
     from partners.models import Partner
     from reports.models import AgencyReport, ReportingPeriod
 
@@ -257,9 +257,16 @@ def pick_subjects() -> Subjects:
     if missing:
         raise RuntimeError(f"the data has no active user of role(s) {', '.join(missing)}")
 
-    # A recent agreement of the reporter's agency: every role may open it.
+    # A recent agreement of the reporter's agency (every role may open it), with outputs and
+    # reviews, so that every query of the page runs at every scale (a prefetch over nothing
+    # is skipped, which would make the counts differ between data sets).
+    led = Agreement.objects.filter(lead_agency=reporter.agency_id).order_by(*NEWEST)
     agreement = (
-        Agreement.objects.filter(lead_agency=reporter.agency_id).order_by(*NEWEST).first()
+        led.filter(
+            Exists(Output.objects.filter(agreement=OuterRef("pk"))),
+            Exists(Review.objects.filter(agreement=OuterRef("pk"))),
+        ).first()
+        or led.first()
         or Agreement.objects.visible_to(reporter).order_by(*NEWEST).first()
     )
     # The partner with the most agreements: the longest partner page.
