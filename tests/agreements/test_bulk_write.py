@@ -12,11 +12,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.utils import translation
 
 from agreements import excel
-from agreements.models import Agreement
+from agreements.models import Agreement, FieldOfCooperation
 from agreements.resources import AgreementResource, _array_literal, cell_text
 from tests.agreements.test_excel import AGREEMENT_HEADERS, agreement_row, xlsx
 from tests.factories import PartnerFactory
@@ -103,3 +104,37 @@ def test_postgresql_reads_the_literal_back(values, cast):
         cursor.execute(f"SELECT %s::{cast}[]", [_array_literal(values)])
         (back,) = cursor.fetchone()
     assert back == values
+
+
+def test_history_snapshots_match_the_many_to_many_rows(official, owner_agency, agency):
+    """Each new history row holds the very many-to-many rows written (their ids included),
+    as simple_history's own snapshot would."""
+    partners = [PartnerFactory(name_vi=f"Tỉnh Thử {n}", country="LA") for n in range(4)]
+    fields = list(FieldOfCooperation.objects.order_by("pk")[:3])
+    assert len(fields) == 3
+    agencies = [agency.short_name, owner_agency.short_name]
+    rows = [
+        agreement_row(
+            **{
+                "Số hiệu": f"M2M-{n}",
+                "Đối tác": "; ".join(p.name_vi for p in (partners[n % 4 :] + partners)[:2]),
+                "Lĩnh vực hợp tác": "; ".join(f.name for f in fields[: 1 + n % 3]),
+                "Cơ quan phối hợp": "; ".join(agencies[n % 2 :]),
+            }
+        )
+        for n in range(12)
+    ]
+    with translation.override("vi"):
+        sheet = excel.read_xlsx(xlsx(AGREEMENT_HEADERS, rows))
+        report = excel.run_import(AgreementResource, sheet, user=official, dry_run=False)
+    assert report.ok, report.errors[:3]
+    for name in ("partners", "fields", "coordinating_agencies"):
+        field = Agreement._meta.get_field(name)
+        other = field.m2m_reverse_name()
+        written = set(field.remote_field.through.objects.values_list("id", "agreement_id", other))
+        assert len(written) >= 12
+        snapshots = apps.get_model("agreements", f"HistoricalAgreement_{name}").objects
+        kept = snapshots.values_list("id", "agreement_id", other, "history__id")
+        assert {(i, a, o) for i, a, o, _h in kept} == written, name
+        # Each snapshot row hangs on the history row of its own agreement.
+        assert all(a == h for _i, a, _o, h in kept), name
