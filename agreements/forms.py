@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from accounts.text import nfc
+from accounts.widgets import FastSelect
 from partners.models import Partner
 from reports.periods import Period, PeriodKind, current_period
 
@@ -323,10 +324,16 @@ class AgreementFilterForm(forms.Form):
     state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     lead_agency = forms.ModelChoiceField(
-        label=_("Lead agency"), required=False, queryset=Agency.objects.none()
+        label=_("Lead agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        widget=FastSelect,
     )
     partner = forms.ModelChoiceField(
-        label=_("Partner"), required=False, queryset=Partner.objects.none()
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        widget=FastSelect,
     )
     year = forms.IntegerField(
         label=_("Year signed"), required=False, min_value=1990, max_value=2100

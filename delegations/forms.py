@@ -14,6 +14,7 @@ from django_countries import countries
 
 from accounts import permissions as roles
 from accounts.models import Agency
+from accounts.widgets import FastSelect
 from agreements.forms import DATE_WIDGET, BootstrapMixin
 from agreements.models import Agreement, FieldOfCooperation
 from partners.models import Partner
@@ -268,7 +269,10 @@ class DelegationFilterForm(forms.Form):
     direction = forms.ChoiceField(label=_("Direction"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     host_agency = forms.ModelChoiceField(
-        label=_("Host agency"), required=False, queryset=Agency.objects.none()
+        label=_("Host agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        widget=FastSelect,
     )
     plan = forms.ChoiceField(
         label=_("Plan"),
@@ -285,7 +289,10 @@ class DelegationFilterForm(forms.Form):
         choices=[("", _("Any results report")), ("overdue", _("Results report overdue"))],
     )
     partner = forms.ModelChoiceField(
-        label=_("Partner"), required=False, queryset=Partner.objects.none()
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        widget=FastSelect,
     )
 
     def __init__(self, *args, **kwargs):
