@@ -343,9 +343,9 @@ class AgreementFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("All states")), *Agreement.State.choices]
         self.fields["kind"].choices = [("", _("All kinds")), *Agreement.Kind.choices]
-        self.fields["lead_agency"].queryset = Agency.objects.active()
+        self.fields["lead_agency"].queryset = Agency.objects.active().only("pk", "name")
         self.fields["lead_agency"].empty_label = _("All agencies")
-        self.fields["partner"].queryset = Partner.objects.order_by("name_vi")
+        self.fields["partner"].queryset = Partner.objects.order_by("name_vi").only("pk", "name_vi")
         self.fields["partner"].empty_label = _("All partners")
         for field in self.fields.values():
             field.widget.attrs["class"] = (

@@ -299,9 +299,9 @@ class DelegationFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = [("", _("Both directions")), *Direction.choices]
         self.fields["state"].choices = [("", _("All states")), *Delegation.State.choices]
-        self.fields["host_agency"].queryset = Agency.objects.active()
+        self.fields["host_agency"].queryset = Agency.objects.active().only("pk", "name")
         self.fields["host_agency"].empty_label = _("All agencies")
-        self.fields["partner"].queryset = Partner.objects.order_by("name_vi")
+        self.fields["partner"].queryset = Partner.objects.order_by("name_vi").only("pk", "name_vi")
         self.fields["partner"].empty_label = _("All partners")
         self.fields["year"].widget.attrs["placeholder"] = _("Year")
         for field in self.fields.values():
