@@ -69,5 +69,5 @@ def test_home_query_count_is_fixed(client, official, django_assert_max_num_queri
     # The leaders' dashboard (delegations, targets with their computed figures, the latest
     # reporting round, issued PDFs) is on the official's home too; the test's transaction adds
     # a savepoint around the session save.
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(18):
         client.get(reverse("home"))

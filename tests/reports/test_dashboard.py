@@ -55,7 +55,7 @@ def test_leader_dashboard(client, leader, official, agency, period, django_asser
     _delegations(agency, 2)
     first = _issued(official, 5)
     client.force_login(leader)
-    with django_assert_max_num_queries(30) as small:
+    with django_assert_max_num_queries(21) as small:
         response = client.get(reverse("home"))
     page = response.content.decode()
     assert 'data-testid="dashboard"' in page
