@@ -272,6 +272,8 @@ class Delegation(models.Model):
         indexes = [
             models.Index(fields=["direction", "planned_start"], name="delegation_dir_start_idx"),
             models.Index(fields=["host_agency", "state"], name="delegation_agency_state_idx"),
+            # The list's order: its first page without sorting every delegation.
+            models.Index(fields=["-planned_start", "-id"], name="delegation_start_id_idx"),
         ]
 
     def __str__(self) -> str:
