@@ -261,13 +261,16 @@ def pick_subjects() -> Subjects:
     # reviews, so that every query of the page runs at every scale (a prefetch over nothing
     # is skipped, which would make the counts differ between data sets).
     led = Agreement.objects.filter(lead_agency=reporter.agency_id).order_by(*NEWEST)
+    visible = Agreement.objects.visible_to(reporter).order_by(*NEWEST)
+    complete = [
+        Exists(Output.objects.filter(agreement=OuterRef("pk"))),
+        Exists(Review.objects.filter(agreement=OuterRef("pk"))),
+    ]
     agreement = (
-        led.filter(
-            Exists(Output.objects.filter(agreement=OuterRef("pk"))),
-            Exists(Review.objects.filter(agreement=OuterRef("pk"))),
-        ).first()
+        led.filter(*complete).first()
+        or visible.filter(*complete).first()
         or led.first()
-        or Agreement.objects.visible_to(reporter).order_by(*NEWEST).first()
+        or visible.first()
     )
     # The partner with the most agreements: the longest partner page.
     partner = Partner.objects.annotate(n=Count("agreements")).order_by("-n", "id").first()
