@@ -82,6 +82,7 @@ def test_array_literal_of_each_type():
     )
     assert _array_literal([when]) == '{"2026-02-10 13:45:00+00:00"}'
     assert _array_literal([]) == "{}"
+    assert _array_literal(['a"b', "", "c\\"]) == '{"a\\"b","","c\\\\"}'
     odd = [uuid.uuid4()]  # a type it does not know: left to psycopg
     assert _array_literal(odd) is odd
 
@@ -91,13 +92,14 @@ def test_array_literal_of_each_type():
     ("values", "cast"),
     [
         ([*AWKWARD, "", " ", None], "text"),
+        ([*AWKWARD, "", " "], "text"),
         ([1, None, -5, 2**62], "bigint"),
         ([True, False, None], "boolean"),
         ([date(1900, 1, 1), None, date(2100, 12, 31)], "date"),
         ([Decimal("0.01"), Decimal("123456789.99"), None], "numeric"),
         ([datetime(2026, 2, 10, 13, 45, 1, 5, tzinfo=UTC)], "timestamptz"),
     ],
-    ids=["text", "bigint", "boolean", "date", "numeric", "timestamptz"],
+    ids=["text", "only-text", "bigint", "boolean", "date", "numeric", "timestamptz"],
 )
 def test_postgresql_reads_the_literal_back(values, cast):
     with connection.cursor() as cursor:
