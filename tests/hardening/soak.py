@@ -114,7 +114,7 @@ def _paths(session: Session) -> list[str]:
     return [page.format(**found) if "{" in page else page for page in PAGES]
 
 
-def run(*, duration: float, rate: float, threads: int, env: dict[str, str]) -> Figures:
+def run(*, duration: float, rate: float, threads: int, env: dict[str, str], log: Path) -> Figures:
     port = free_port()
     server = subprocess.Popen(
         [
@@ -126,9 +126,12 @@ def run(*, duration: float, rate: float, threads: int, env: dict[str, str]) -> F
             f"--bind=127.0.0.1:{port}",
             "--access-logfile=-" if os.environ.get("SOAK_ACCESS_LOG") else "--log-level=warning",
         ],
-        env=env,
+        # The portal's JSON access lines go to a file, not the terminal: warnings and
+        # errors only, unless SOAK_ACCESS_LOG is set.
+        env={**env, "DJANGO_LOG_LEVEL": env.get("DJANGO_LOG_LEVEL", "WARNING")},
         cwd=BASE_DIR,
         stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     figures = Figures(duration_s=duration, rate_target=rate)
     try:
@@ -222,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.database_url_from_env:
         env["DATABASE_URL"] = f"sqlite:///{var_dir / 'soak.sqlite3'}"
     prepare(env)
-    figures = run(duration=args.duration, rate=args.rate, threads=args.threads, env=env)
+    log = var_dir / "gunicorn.log"
+    figures = run(duration=args.duration, rate=args.rate, threads=args.threads, env=env, log=log)
+    print(f"server log: {log}")
     print(json.dumps(asdict(figures), indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(asdict(figures), indent=2, ensure_ascii=False))
