@@ -227,8 +227,8 @@ def pick_subjects() -> Subjects:
         .first()
     ) or ReportingPeriod.objects.order_by("-year", "-kind").first()
 
-    # The report form: a head of an agency whose report for the period is still a draft
-    # (or returned), else any agency head of an expected agency (the draft is opened for it).
+    # The report form: a head of an agency whose report for the latest period is returned for
+    # revision, or else a draft; failing both, a draft is opened for an agency head.
     editable = [AgencyReport.State.DRAFT, AgencyReport.State.RETURNED]
     report = (
         AgencyReport.objects.filter(
@@ -238,7 +238,8 @@ def pick_subjects() -> Subjects:
             agency__users__is_active=True,
         )
         .select_related("period", "agency")
-        .order_by("-period__year", "-period__kind", "id")
+        # A returned report shows its comments too: the longest form, at every scale.
+        .order_by("-period__year", "-period__kind", "-state", "id")
         .first()
     )
     if report is not None:
