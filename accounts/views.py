@@ -3,10 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.html import escape
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from . import permissions as perms
 from .models import Agency
+from .text import fold, search_query
+from .widgets import render_options
+
+# Matches a search box of a LookupSelect is answered with, at most.
+LOOKUP_LIMIT = 50
 
 
 class AgencyListView(ListView):
@@ -44,6 +52,32 @@ class AgencyDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["members"] = self.object.users.filter(is_active=True).order_by("full_name")
         return context
+
+
+def lookup_options(rows: list, empty_label: str) -> HttpResponse:
+    """The ``<option>`` list answering a LookupSelect's search box: the empty choice, the
+    first LOOKUP_LIMIT matches of ``rows`` (``(pk, label)``), and a line saying there are
+    more when there are."""
+    html = render_options([("", empty_label), *rows[:LOOKUP_LIMIT]])
+    if len(rows) > LOOKUP_LIMIT:
+        more = gettext("More records match: type more of the name.")
+        html += f'<option value="" disabled>{escape(more)}</option>'
+    return HttpResponse(html)
+
+
+@require_GET
+def agency_lookup(request: HttpRequest) -> HttpResponse:
+    """Active agencies whose name or short name holds every word typed, accents or not
+    (the filter forms' agency lists; every signed-in user sees those names there)."""
+    words = fold(search_query(request.GET.get("term"))).split()
+    rows = []
+    for pk, name, short_name in Agency.objects.active().values_list("pk", "name", "short_name"):
+        folded = fold(f"{name} {short_name}")
+        if all(word in folded for word in words):
+            rows.append((pk, name))
+            if len(rows) > LOOKUP_LIMIT:
+                break
+    return lookup_options(rows, gettext("All agencies"))
 
 
 def locked_out(request: HttpRequest, response: HttpResponse | None, credentials: dict | None):

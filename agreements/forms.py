@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from accounts.text import nfc
-from accounts.widgets import FastSelect
+from accounts.widgets import LookupChoiceField
 from partners.models import Partner
 from reports.periods import Period, PeriodKind, current_period
 
@@ -323,17 +323,19 @@ class AgreementFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    lead_agency = forms.ModelChoiceField(
+    lead_agency = LookupChoiceField(
         label=_("Lead agency"),
         required=False,
         queryset=Agency.objects.none(),
-        widget=FastSelect,
+        lookup_url="accounts:lookup",
+        label_field="name",
     )
-    partner = forms.ModelChoiceField(
+    partner = LookupChoiceField(
         label=_("Partner"),
         required=False,
         queryset=Partner.objects.none(),
-        widget=FastSelect,
+        lookup_url="partners:lookup",
+        label_field="name_vi",
     )
     year = forms.IntegerField(
         label=_("Year signed"), required=False, min_value=1990, max_value=2100

@@ -14,7 +14,7 @@ from django_countries import countries
 
 from accounts import permissions as roles
 from accounts.models import Agency
-from accounts.widgets import FastSelect
+from accounts.widgets import LookupChoiceField
 from agreements.forms import DATE_WIDGET, BootstrapMixin
 from agreements.models import Agreement, FieldOfCooperation
 from partners.models import Partner
@@ -268,11 +268,12 @@ class DelegationFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     direction = forms.ChoiceField(label=_("Direction"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
-    host_agency = forms.ModelChoiceField(
+    host_agency = LookupChoiceField(
         label=_("Host agency"),
         required=False,
         queryset=Agency.objects.none(),
-        widget=FastSelect,
+        lookup_url="accounts:lookup",
+        label_field="name",
     )
     plan = forms.ChoiceField(
         label=_("Plan"),
@@ -288,11 +289,12 @@ class DelegationFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any results report")), ("overdue", _("Results report overdue"))],
     )
-    partner = forms.ModelChoiceField(
+    partner = LookupChoiceField(
         label=_("Partner"),
         required=False,
         queryset=Partner.objects.none(),
-        widget=FastSelect,
+        lookup_url="partners:lookup",
+        label_field="name_vi",
     )
 
     def __init__(self, *args, **kwargs):

@@ -149,6 +149,8 @@ RULES: dict[str, list[Variant]] = {
     "accounts:agency_list": [
         v("", none, expect(ok="OLA", e403="RX"), expect(e405="OLA", e403="RX")),
     ],
+    # The filter forms' search boxes: names every signed-in user sees in those forms.
+    "accounts:lookup": [v("", none, EVERYONE, NO_METHOD, query="?term=so")],
     "accounts:agency_detail": [
         v("reporter's agency", lambda w, r: [w.agency.pk], scoped("OLAR", "OLAR"), NO_METHOD),
         v("other agency", lambda w, r: [w.other_agency.pk], scoped("OLAX", "OLAX"), NO_METHOD),
@@ -187,6 +189,7 @@ RULES: dict[str, list[Variant]] = {
     ],
     # --- partners ---
     "partners:list": read_only(),
+    "partners:lookup": [v("", none, EVERYONE, NO_METHOD, query="?term=a")],
     "partners:detail": read_only(args=lambda w, r: [w.partner.pk]),
     "partners:create": [form("", none, "O")],
     "partners:update": [form("", lambda w, r: [w.partner.pk], "O")],
