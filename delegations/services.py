@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -343,23 +343,50 @@ class PlanVsActual:
 
 
 def plan_vs_actual(*, year: int, direction: str) -> PlanVsActual:
-    """Planned delegations of the year against done, postponed and cancelled."""
-    items = PlanItem.objects.filter(plan__year=year, plan__direction=direction)
-    delegations = Delegation.objects.filter(direction=direction, planned_start__year=year)
-    in_plan = Counter(delegations.filter(plan_item__isnull=False).values_list("state", flat=True))
-    outside = Counter(delegations.filter(plan_item__isnull=True).values_list("state", flat=True))
-    planned_by_country = Counter(items.values_list("country", flat=True))
-    done_by_country = Counter(delegations.filter(state=D.DONE).values_list("country", flat=True))
-    planned_by_purpose = Counter(items.values_list("purpose", flat=True))
-    done_by_purpose = Counter(delegations.filter(state=D.DONE).values_list("purpose", flat=True))
+    """Planned delegations of the year against done, postponed and cancelled.
+
+    Two grouped queries, whatever the number of delegations: the plan's items by country and
+    purpose, and the year's delegations by state, country and purpose (in the plan or not),
+    from which every count of the page is summed."""
+    planned_rows = (
+        PlanItem.objects.filter(plan__year=year, plan__direction=direction)
+        .order_by()
+        .values_list("country", "purpose")
+        .annotate(n=Count("pk"))
+    )
+    delegation_rows = (
+        Delegation.objects.filter(direction=direction, planned_start__year=year)
+        .order_by()
+        .values_list("state", "country", "purpose")
+        .annotate(
+            in_plan=Count("pk", filter=Q(plan_item__isnull=False)),
+            outside=Count("pk", filter=Q(plan_item__isnull=True)),
+        )
+    )
+    planned_by_country: Counter[str] = Counter()
+    planned_by_purpose: Counter[str] = Counter()
+    for country, purpose, n in planned_rows:
+        planned_by_country[country] += n
+        planned_by_purpose[purpose] += n
+    in_plan: Counter[str] = Counter()
+    outside: Counter[str] = Counter()
+    done_by_country: Counter[str] = Counter()
+    done_by_purpose: Counter[str] = Counter()
+    for state, country, purpose, n_in_plan, n_outside in delegation_rows:
+        in_plan[state] += n_in_plan
+        outside[state] += n_outside
+        if state == D.DONE:
+            done_by_country[country] += n_in_plan + n_outside
+            done_by_purpose[purpose] += n_in_plan + n_outside
     countries = sorted(set(planned_by_country) | set(done_by_country))
     purposes = sorted(set(planned_by_purpose) | set(done_by_purpose))
     return PlanVsActual(
         year=year,
         direction=direction,
-        planned=items.count(),
-        in_plan=dict(in_plan),
-        outside_plan=dict(outside),
+        planned=sum(planned_by_country.values()),
+        # Only the states that occur, as before (a Counter of the rows' states).
+        in_plan={state: n for state, n in in_plan.items() if n},
+        outside_plan={state: n for state, n in outside.items() if n},
         by_country=[(c, planned_by_country[c], done_by_country[c]) for c in countries],
         by_purpose=[(p, planned_by_purpose[p], done_by_purpose[p]) for p in purposes],
     )
