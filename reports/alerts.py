@@ -90,11 +90,11 @@ def agency_items(user, today: date) -> list[DigestItem]:
 
 def official_items(today: date) -> list[DigestItem]:
     """For officials: each period past its deadline with agencies still missing."""
-    from .services import completeness
+    from .services import completeness_counts
 
     items = []
     for period in _open_periods(today).filter(deadline__lt=today):
-        missing = completeness(period=period, contacts=False).missing
+        missing = completeness_counts(period=period).missing
         if missing:
             items.append(
                 DigestItem(

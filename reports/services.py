@@ -13,17 +13,27 @@ Submitting freezes a new ``AgencyReportVersion`` (text and figures) and queues i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.utils import timezone, translation
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
+from accounts.counting import count_each
 from accounts.errors import DomainError
 from accounts.models import Agency, User
 from accounts.text import nfc
@@ -282,30 +292,29 @@ class CompletenessRow:
     late: bool | None
 
 
+# The states an expected agency can be listed under: "missing" is no report at all.
+COMPLETENESS_STATUSES = ("missing", *AgencyReport.State.values)
+
+
 @dataclass
 class Completeness:
+    """How many expected agencies have reported, on time or late, by state (counted over all
+    of them); ``rows`` holds the agencies listed, when asked for."""
+
     period: ReportingPeriod
+    expected: int = 0
+    submitted: int = 0  # reached Sở Ngoại vụ (submitted, returned or accepted)
+    on_time: int = 0
+    late: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
     rows: list[CompletenessRow] = field(default_factory=list)
 
     def count(self, status: str) -> int:
-        return sum(1 for row in self.rows if row.status == status)
+        return self.by_status.get(status, 0)
 
-    @property
-    def expected(self) -> int:
-        return len(self.rows)
-
-    @property
-    def submitted(self) -> int:
-        """Reports that reached Sở Ngoại vụ (submitted, returned or accepted)."""
-        return sum(1 for row in self.rows if row.report and row.report.first_submitted_at)
-
-    @property
-    def on_time(self) -> int:
-        return sum(1 for row in self.rows if row.late is False)
-
-    @property
-    def late(self) -> int:
-        return sum(1 for row in self.rows if row.late)
+    def listed(self, status: str = "") -> int:
+        """How many agencies the page lists under ``status`` (every one without it)."""
+        return self.expected if not status else self.count(status)
 
     @property
     def missing(self) -> int:
@@ -325,26 +334,90 @@ class Completeness:
         return round(100 * self.submitted / self.expected) if self.expected else None
 
 
-def completeness(*, period: ReportingPeriod, contacts: bool = True) -> Completeness:
-    """Every expected agency with its report's state; in a fixed number of queries.
-    With ``contacts``, each agency's active heads as ``agency.heads`` (for the page)."""
-    agencies = period.expected_agencies.order_by("name")
+def _late_from(period: ReportingPeriod) -> datetime:
+    """The first late moment: midnight, local time, after the deadline (``was_late``)."""
+    return timezone.make_aware(datetime.combine(period.deadline + timedelta(days=1), time.min))
+
+
+def completeness_querysets(period: ReportingPeriod) -> dict[str, QuerySet]:
+    """The rows behind each figure of ``Completeness``, to be counted (``count_each``) alone
+    or together with other figures; ``completeness_from_counts`` reads the counts."""
+    reports = AgencyReport.objects.filter(period=period, agency__expected_in_periods=period)
+    late_from = _late_from(period)
+    querysets = {
+        "expected": Agency.objects.filter(expected_in_periods=period),
+        "reports": reports,
+        "submitted": reports.filter(first_submitted_at__isnull=False),
+        "on_time": reports.filter(first_submitted_at__lt=late_from),
+        "late": reports.filter(first_submitted_at__gte=late_from),
+        **{f"state:{state}": reports.filter(state=state) for state in AgencyReport.State.values},
+    }
+    return {f"completeness:{name}": queryset for name, queryset in querysets.items()}
+
+
+def completeness_from_counts(period: ReportingPeriod, counts: dict[str, int]) -> Completeness:
+    def count(name: str) -> int:
+        return counts[f"completeness:{name}"]
+
+    by_status = {state: count(f"state:{state}") for state in AgencyReport.State.values}
+    by_status["missing"] = count("expected") - count("reports")
+    return Completeness(
+        period=period,
+        expected=count("expected"),
+        submitted=count("submitted"),
+        on_time=count("on_time"),
+        late=count("late"),
+        by_status=by_status,
+    )
+
+
+def completeness_counts(*, period: ReportingPeriod) -> Completeness:
+    """The figures of every expected agency, in one query (no rows)."""
+    return completeness_from_counts(period, count_each(completeness_querysets(period)))
+
+
+def expected_agencies(*, period: ReportingPeriod, status: str = "") -> QuerySet:
+    """The period's expected agencies by name, those under ``status`` only if given."""
+    agencies = period.expected_agencies.order_by("name", "pk")
+    if not status:
+        return agencies
+    if status not in COMPLETENESS_STATUSES:
+        return agencies.none()
+    reports = AgencyReport.objects.filter(period=period, agency_id=OuterRef("pk"))
+    if status == "missing":
+        return agencies.exclude(Exists(reports))
+    return agencies.filter(Exists(reports.filter(state=status)))
+
+
+def completeness_rows(
+    *, period: ReportingPeriod, agencies: QuerySet, contacts: bool = True
+) -> list[CompletenessRow]:
+    """One row per agency of ``agencies`` (e.g. a page of ``expected_agencies``) with its
+    report, read in the same query; with ``contacts``, each agency's active heads as
+    ``agency.heads``. Two queries at most, whatever the number of agencies."""
     if contacts:
         heads = User.objects.filter(is_agency_head=True, is_active=True)
         agencies = agencies.prefetch_related(Prefetch("users", queryset=heads, to_attr="heads"))
-    agencies = list(agencies)
-    reports = {
-        r.agency_id: r
-        for r in AgencyReport.objects.filter(period=period).only(
-            "id", "agency_id", "state", "first_submitted_at", "submitted_at", "period_id"
-        )
-    }
-    result = Completeness(period=period)
+    agencies = agencies.annotate(
+        period_report=FilteredRelation("reports", condition=Q(reports__period=period)),
+        report_pk=F("period_report__id"),
+        report_state=F("period_report__state"),
+        report_first_submitted_at=F("period_report__first_submitted_at"),
+        report_submitted_at=F("period_report__submitted_at"),
+    )
+    rows = []
     for agency in agencies:
-        report = reports.get(agency.pk)
-        if report is not None:
-            report.period = period  # was_late reads the deadline without a query
-        result.rows.append(
+        report = None
+        if agency.report_pk is not None:
+            report = AgencyReport(
+                pk=agency.report_pk,
+                period=period,  # was_late reads the deadline without a query
+                agency=agency,
+                state=agency.report_state,
+                first_submitted_at=agency.report_first_submitted_at,
+                submitted_at=agency.report_submitted_at,
+            )
+        rows.append(
             CompletenessRow(
                 agency=agency,
                 report=report,
@@ -352,6 +425,15 @@ def completeness(*, period: ReportingPeriod, contacts: bool = True) -> Completen
                 late=report.was_late if report else None,
             )
         )
+    return rows
+
+
+def completeness(*, period: ReportingPeriod, contacts: bool = True) -> Completeness:
+    """The figures and every expected agency's row, in a fixed number of queries."""
+    result = completeness_counts(period=period)
+    result.rows = completeness_rows(
+        period=period, agencies=expected_agencies(period=period), contacts=contacts
+    )
     return result
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +24,21 @@ from . import permissions, services
 from .figures import agency_figures
 from .forms import AcceptForm, AgencyReportForm, PeriodForm, ReturnForm
 from .models import AgencyReport, AgencyReportVersion, ReportingPeriod, ReportJob
+
+# Agencies listed per page of a period's completeness.
+COMPLETENESS_PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (already known from an aggregate): no COUNT query."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
 
 
 def _visible_report(request: HttpRequest, pk: int) -> AgencyReport:
@@ -123,8 +140,16 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(report)
         raise PermissionDenied
     status = request.GET.get("status", "")
-    result = services.completeness(period=period)
-    rows = [row for row in result.rows if not status or row.status == status]
+    result = services.completeness_counts(period=period)
+    # The figures count every expected agency; the list shows a page of them (thousands at
+    # national scale), its length known from the figures.
+    paginator = CountedPaginator(
+        services.expected_agencies(period=period, status=status),
+        COMPLETENESS_PAGE_SIZE,
+        count=result.listed(status),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = services.completeness_rows(period=period, agencies=page.object_list)
     return render(
         request,
         "reports/period_detail.html",
@@ -132,6 +157,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "result": result,
             "rows": rows,
+            "page_obj": page,
             "status": status,
             "today": timezone.localdate(),
             "can_manage": permissions.can_manage_periods(request.user),
