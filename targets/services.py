@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,18 +173,70 @@ def computed_record_list(
     )
 
 
-def computed_value(target: Target, today: date) -> Decimal | None:
+def _count(queryset: QuerySet) -> Subquery:
+    """``SELECT COUNT(*)`` of ``queryset``, as a scalar subquery."""
+    return Subquery(
+        queryset.order_by().values(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+    )
+
+
+def _figure_expressions(target: Target, today: date) -> tuple[Any, Any] | None:
+    """A computed figure as SQL: what it counts and, for a share, what it is a share of."""
     if target.computed == Target.Computed.REVIEW_SHARE:
-        from agreements.services import review_coverage
+        # As agreements.services.review_coverage counts it.
+        from agreements.models import Agreement
 
-        percent = review_coverage(today=today).percent
-        return None if percent is None else Decimal(percent)
+        in_force = Agreement.objects.in_force()
+        return _count(in_force.reviewed_in(current_period(today))), _count(in_force)
     if target.computed == Target.Computed.PROMOTION:
-        from delegations.services import promotion_activities
+        # As delegations.services.promotion_activities counts it.
+        from delegations.models import Conference, Delegation, Purpose
 
-        return Decimal(promotion_activities(year=today.year))
+        promo, year = Purpose.promotion(), today.year
+        delegations = Delegation.objects.done().filter(purpose__in=promo, actual_start__year=year)
+        conferences = Conference.objects.filter(
+            state=Conference.State.HELD, purpose__in=promo, start_on__year=year
+        )
+        return _count(delegations) + _count(conferences), None
     records = computed_records(target, today)
-    return None if records is None else Decimal(records.count())
+    return None if records is None else (_count(records), None)
+
+
+def computed_values(targets, today: date) -> dict[int, Decimal | None]:
+    """The figures of the computed ``targets`` (by pk), in one query whatever their number.
+
+    Each figure is an uncorrelated subquery that the database runs once; a share (the review
+    coverage) is rounded as ``ReviewCoverage.percent`` rounds it.
+    """
+    pks, counted, of = [], [], []
+    for target in targets:
+        expressions = _figure_expressions(target, today)
+        if expressions is not None:
+            pks.append(target.pk)
+            counted.append(When(pk=target.pk, then=expressions[0]))
+            if expressions[1] is not None:
+                of.append(When(pk=target.pk, then=expressions[1]))
+    values: dict[int, Decimal | None] = {t.pk: None for t in targets}
+    if not pks:
+        return values
+    rows = (
+        Target.objects.filter(pk__in=pks)
+        .annotate(
+            counted=Case(*counted, output_field=IntegerField()),
+            of=Case(*of, default=Value(None), output_field=IntegerField()),
+        )
+        .values_list("pk", "counted", "of")
+    )
+    for pk, n, total in rows:
+        if total is None:
+            values[pk] = Decimal(n)
+        else:
+            values[pk] = Decimal(round(100 * n / total)) if total else None
+    return values
+
+
+def computed_value(target: Target, today: date) -> Decimal | None:
+    return computed_values([target], today)[target.pk]
 
 
 # ---------------------------------------------------------------------------
@@ -263,21 +315,21 @@ def evaluate(target: Target, points: list[Point], today: date) -> TargetState:
 
 
 def target_states(targets, today: date | None = None) -> list[TargetState]:
-    """Every target's state, in a fixed number of queries (plus one per computed target)."""
+    """Every target's state, in two queries: the measurements, and the computed figures."""
     today = today or timezone.localdate()
     targets = list(targets)
     by_target: dict[int, list[Point]] = {t.pk: [] for t in targets}
-    for m in Measurement.objects.filter(target__in=targets).only(
+    for m in Measurement.objects.filter(target__in=targets).order_by().only(
         "target_id", "period_year", "period_kind", "value"
     ):
         by_target[m.target_id].append(Point(m.period.end, m.value))
+    computed = computed_values([t for t in targets if t.source == Target.Source.COMPUTED], today)
     states = []
     for target in targets:
         points = by_target[target.pk]
-        if target.source == Target.Source.COMPUTED:
-            value = computed_value(target, today)
-            if value is not None:
-                points = [*points, Point(today, value)]
+        value = computed.get(target.pk)
+        if value is not None:
+            points = [*points, Point(today, value)]
         states.append(evaluate(target, points, today))
     return states
 

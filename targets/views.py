@@ -38,7 +38,7 @@ from .services import (
 @require_GET
 def overview(request):
     """Every 2030 target by group, with its latest value and status (everyone reads it)."""
-    targets = Target.objects.select_related("owner_agency").order_by("order", "code")
+    targets = list(Target.objects.select_related("owner_agency").order_by("order", "code"))
     states = target_states(targets, timezone.localdate())
     groups = []
     for value, label in Target.Group.choices:
@@ -52,7 +52,7 @@ def overview(request):
         {
             "groups": groups,
             "counts": [(STATUS_LABELS[k], k, n) for k, n in counts.items()],
-            "can_import": can_import_measurements(request.user),
+            "can_import": can_import_measurements(request.user, targets),
         },
     )
 
