@@ -193,3 +193,99 @@ def test_demo_catalogue_has_every_target():
     assert Target.objects.filter(source="computed").count() == 5
     states = target_states(Target.objects.all())
     assert {s.status for s in states} <= {"achieved", "on_track", "at_risk", "off_track", "no_data"}
+
+
+def _review(agreement, period: Period) -> None:
+    from agreements.models import Review
+
+    Review.objects.create(
+        agreement=agreement,
+        period_year=period.year,
+        period_kind=period.kind,
+        reviewed_on=period.start,
+        agency=agreement.lead_agency,
+        overall="on_track",
+        achievements="Đã làm",
+    )
+
+
+@pytest.mark.parametrize(
+    ("in_force", "reviewed", "percent"), [(0, 0, None), (3, 1, 33), (8, 1, 12)]
+)
+def test_review_share_is_the_review_coverage(in_force, reviewed, percent):
+    """The figure is agreements.services.review_coverage's percent, rounded as it rounds."""
+    from agreements.services import review_coverage
+    from reports.periods import current_period
+
+    today = date(2026, 10, 1)
+    target = _target("percentage", 100, computed="review_share")
+    agreements = [AgreementFactory() for _ in range(in_force)]
+    AgreementFactory(state="expired")  # not in force: counted in neither
+    for agreement in agreements[:reviewed]:
+        _review(agreement, current_period(today))
+    if agreements:
+        _review(agreements[-1], Period(2025, "annual"))  # another period: not counted
+    (state,) = target_states([target], today=today)
+    assert review_coverage(today=today).percent == percent
+    if percent is None:
+        assert state.latest is None
+    else:
+        assert state.latest.value == percent
+
+
+def test_every_computed_figure_in_one_query(django_assert_num_queries):
+    """Five computed targets: their measurements and figures in two queries, each figure
+    what the portal's own counting gives."""
+    from agreements.services import review_coverage
+    from delegations.services import promotion_activities
+    from reports.periods import current_period
+
+    today = date(2026, 10, 1)
+    computations = ["new_partners", "new_programmes", "review_share", "promotion", "geoparks"]
+    targets = [
+        _target("cumulative", 10, computed=c, code=f"C{n}") for n, c in enumerate(computations)
+    ]
+    network = PartnerFactory(abbreviation="GGN", kind="network")
+    PartnerFactory(parent=network, relation_established_on=date(2026, 2, 1))
+    PartnerFactory(relation_established_on=date(2026, 3, 1))
+    for n in range(4):
+        agreement = AgreementFactory(kind="programme", signed_on=date(2026, 1, 10 + n))
+        if n % 2:
+            _review(agreement, current_period(today))
+    AgreementFactory(kind="project", state="expired", signed_on=date(2026, 2, 1))
+    _test_promotion_records(today.year)
+
+    with django_assert_num_queries(2):
+        states = target_states(targets, today=today)
+    figures = {s.target.computed: s.latest.value for s in states}
+    assert figures == {
+        "new_partners": 2,
+        "new_programmes": 5,
+        "review_share": review_coverage(today=today).percent,
+        "promotion": promotion_activities(year=today.year),
+        "geoparks": 1,
+    }
+    assert figures["review_share"] == 50
+    assert figures["promotion"] == 2
+
+
+def _test_promotion_records(year: int) -> None:
+    from delegations.models import Conference
+
+    agency = AgencyFactory()
+    for y, purpose, state in [
+        (year, "investment", "held"),
+        (year, "trade", "held"),
+        (year, "culture", "held"),
+        (year, "tourism", "cancelled"),
+        (year - 1, "trade", "held"),
+    ]:
+        Conference.objects.create(
+            title="Hội nghị",
+            purpose=purpose,
+            organiser=agency,
+            start_on=date(y, 5, 1),
+            end_on=date(y, 5, 2),
+            place="Tuyên Quang",
+            state=state,
+        )

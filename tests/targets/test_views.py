@@ -1,3 +1,4 @@
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -33,19 +34,61 @@ def test_targets_anonymous(client, catalogue):
         assert client.get(url)["Location"].startswith("/accounts/login/")
 
 
-def test_overview_query_count_with_five_years_of_data(
-    client, leader, catalogue, django_assert_max_num_queries
+# Session (read and saved: 3), user, targets, measurements, the computed figures.
+OVERVIEW_QUERIES = 8
+
+
+def _more_records(count: int) -> None:
+    """Records each computed figure counts, so that a query per record would show."""
+    from agreements.models import Review
+    from reports.periods import current_period
+    from tests.factories import AgreementFactory, PartnerFactory
+
+    today = date.today()
+    for n in range(count):
+        PartnerFactory(relation_established_on=date(today.year, 1, 1))
+        agreement = AgreementFactory(kind="programme", signed_on=date(today.year, 1, 1))
+        period = current_period(today)
+        Review.objects.create(
+            agreement=agreement,
+            period_year=period.year,
+            period_kind=period.kind,
+            reviewed_on=today,
+            agency=agreement.lead_agency,
+            overall="on_track",
+            achievements=f"Đã làm {n}",
+        )
+
+
+@pytest.mark.parametrize("who", ["official", "reporter", "leader", "administrator"])
+def test_overview_queries_do_not_grow_with_the_data(
+    client, request, catalogue, who, django_assert_num_queries
 ):
+    client.force_login(request.getfixturevalue(who))
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        small = client.get(reverse("targets:overview"))
     for target in catalogue.filter(source="entered"):
         for year in range(2026, 2031):
             for kind in ("semiannual", "annual"):
                 Measurement.objects.update_or_create(
                     target=target, period_year=year, period_kind=kind, defaults={"value": 1}
                 )
-    client.force_login(leader)
-    # Fixed: session, user, targets, measurements, plus the five computed figures.
-    with django_assert_max_num_queries(20):
-        assert client.get(reverse("targets:overview")).status_code == 200
+    _more_records(6)
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        large = client.get(reverse("targets:overview"))
+    assert small.status_code == large.status_code == 200
+    assert small.content != large.content
+
+
+@pytest.mark.parametrize(("who", "shown"), [("official", True), ("reporter", False)])
+def test_overview_import_button(client, request, catalogue, agency, who, shown):
+    """A reporter sees it only when their agency owns a target entered by hand."""
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("targets:overview")
+    catalogue.filter(owner_agency=agency).update(owner_agency=catalogue.first().owner_agency)
+    assert ('data-testid="measurements-import"' in client.get(url).content.decode()) is shown
+    catalogue.filter(pk=catalogue.filter(source="entered").first().pk).update(owner_agency=agency)
+    assert 'data-testid="measurements-import"' in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize(
