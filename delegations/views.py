@@ -12,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -69,6 +70,26 @@ class PermissionMixin:
 # ---------------------------------------------------------------------------
 # Delegations: list and detail
 # ---------------------------------------------------------------------------
+# The list's columns: the page's delegations load only these (not the programme, results and
+# reasons, long texts the list does not show).
+LIST_FIELDS = (
+    "direction",
+    "plan_item_id",
+    "title",
+    "purpose",
+    "head_name",
+    "head_title",
+    "country",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "state",
+    "report_received_on",
+    "host_agency__short_name",
+)
+
+
 class DelegationListView(ListView):
     template_name = "delegations/delegation_list.html"
     context_object_name = "delegations"
@@ -81,14 +102,13 @@ class DelegationListView(ListView):
             Delegation.objects.visible_to(self.request.user)
             .with_people()
             .select_related("host_agency")
-            .prefetch_related("partners")
+            .only(*LIST_FIELDS)
         )
         return self.filter_form.filter(queryset, self.today).order_by("-planned_start", "-id")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        for delegation in context["delegations"]:
-            delegation.report = delegation.report_status(self.today)
+        _list_rows(context["delegations"], self.today)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -98,6 +118,75 @@ class DelegationListView(ListView):
             query_string=query.urlencode(),
         )
         return context
+
+
+def _list_rows(delegations, today: date) -> None:
+    """Sets on each delegation of the list's page what its row prints, worked out once per
+    page rather than by template lookups and filters in every row: the detail URL, the
+    purpose, state and country names (translated once per value), the partners' names (one
+    query for the page), the dates and the results report's status and due date."""
+    delegations = list(delegations)
+    detail_url = _url_maker("delegations:detail")
+    short_date = _date_formatter()
+    purposes = {value: str(label) for value, label in Purpose.choices}
+    states = {value: str(label) for value, label in D.choices}
+    country_names: dict[str, str] = {}
+    partner_names = _partner_names([delegation.pk for delegation in delegations])
+    for delegation in delegations:
+        code = delegation.country.code
+        if code not in country_names:
+            country_names[code] = countries.name(code)
+        delegation.url = detail_url(delegation.pk)
+        delegation.purpose_label = purposes.get(delegation.purpose, delegation.purpose)
+        delegation.state_label = states.get(delegation.state, delegation.state)
+        delegation.country_name = country_names[code]
+        delegation.partner_names = "; ".join(partner_names.get(delegation.pk, ()))
+        delegation.dates = f"{short_date(delegation.start)} – {short_date(delegation.end)}"
+        delegation.size = delegation.member_count + 1
+        delegation.report = delegation.report_status(today)
+        # Set on every row: a failed template lookup on a model instance costs a dir().
+        delegation.report_due = (
+            short_date(delegation.report_due_on) if delegation.report in {"due", "overdue"} else ""
+        )
+
+
+def _partner_names(delegation_ids: list[int]) -> dict[int, list[str]]:
+    """The partners' Vietnamese names of each delegation, in name order, read from the
+    many-to-many table in one query (no Partner instances)."""
+    if not delegation_ids:
+        return {}
+    rows = (
+        Delegation.partners.through.objects.filter(delegation_id__in=delegation_ids)
+        .order_by("partner__name_vi")
+        .values_list("delegation_id", "partner__name_vi")
+    )
+    names: dict[int, list[str]] = {}
+    for delegation_id, name in rows:
+        names.setdefault(delegation_id, []).append(name)
+    return names
+
+
+def _url_maker(name: str):
+    """``pk -> reverse(name, args=[pk])`` for a URL whose only argument is a pk, reversed once:
+    the URL of a placeholder pk, with the pk put in its place."""
+    placeholder = "2147483647"
+    pattern = reverse(name, args=[int(placeholder)])
+    head, _sep, tail = pattern.partition(placeholder)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _date_formatter():
+    """A date in the active language's SHORT_DATE_FORMAT (as ``|date:"SHORT_DATE_FORMAT"``),
+    with the format looked up once and each date formatted once."""
+    date_format = get_format("SHORT_DATE_FORMAT")
+    formatted: dict[date, str] = {}
+
+    def short_date(value: date) -> str:
+        if value not in formatted:
+            formatted[value] = dateformat.format(value, date_format)
+        return formatted[value]
+
+    return short_date
 
 
 def _render_detail(

@@ -99,40 +99,74 @@ def test_unknown_delegation_is_404(client, official):
 
 def test_list_columns(client, official, delegation, item):
     partner = PartnerFactory(name_vi="Thành phố An-xơng")
-    delegation.partners.add(partner)
+    delegation.partners.add(partner, PartnerFactory(name_vi="Bộ Ngoại giao <Hàn Quốc>"))
     MemberFactory(delegation=delegation)
     MemberFactory(delegation=delegation)
     DelegationFactory(plan_item=item, title="Đoàn trong kế hoạch", done=True)
+    received = DelegationFactory(
+        title="Đoàn đã báo cáo", done=True, report_received_on=date(2024, 6, 20), country="JP"
+    )
     client.force_login(official)
     response = client.get(reverse("delegations:list"))
     html = response.content.decode()
-    assert "Thành phố An-xơng" in html
+    # The partners in name order, escaped; "—" for a delegation without partners.
+    assert "Bộ Ngoại giao &lt;Hàn Quốc&gt;; Thành phố An-xơng" in html
+    assert '<td class="small">—</td>' in html
     assert "10/06/2024 – 15/06/2024" in html
     row = next(d for d in response.context["delegations"] if d.pk == delegation.pk)
     assert row.member_count + 1 == 3
     assert '<td class="text-end">3</td>' in html
+    assert f'<a href="{delegation.get_absolute_url()}">Đoàn đi Hàn Quốc</a>' in html
+    assert '<td class="small">Hàn Quốc</td>' in html
+    assert '<td class="small">Nhật Bản</td>' in html
+    assert "Xúc tiến đầu tư" in html  # the purpose, in Vietnamese
+    assert '<span class="badge text-bg-secondary" data-testid="delegation-state">' in html
     done = next(d for d in response.context["delegations"] if d.title == "Đoàn trong kế hoạch")
     assert done.report == "overdue"  # ended 15/06, due 30/06, today 20/07
+    assert (
+        '<span class="badge text-bg-danger" data-testid="report-status">'
+        in html.split("Đoàn trong kế hoạch")[1].split("</tr>")[0]
+    )
+    assert "30/06/2024" in html.split("Đoàn trong kế hoạch")[1].split("</tr>")[0]
+    after_received = html.split(f'{received.get_absolute_url()}"')[1].split("</tr>")[0]
+    assert 'data-testid="report-status">' in after_received
+    assert "30/06/2024" not in after_received  # received: no due date
 
 
-def test_list_query_count_is_fixed(client, official, django_assert_max_num_queries):
+def test_list_query_count_is_fixed(client, official, django_assert_num_queries):
+    """The same queries for 2 delegations as for 200 (a page of 50), with partners, members
+    and results reports: none per row."""
     partners = [PartnerFactory() for _ in range(3)]
     item = PlanItemFactory()
-    for n in range(200):
-        delegation = DelegationFactory(plan_item=item if n % 2 else None, done=n % 3 == 0)
-        delegation.partners.set(partners)
-        MemberFactory(delegation=delegation)
+
+    def add(count: int) -> None:
+        for n in range(count):
+            delegation = DelegationFactory(
+                plan_item=item if n % 2 else None,
+                done=n % 3 == 0,
+                country=["KR", "JP", "LA"][n % 3],
+                purpose=["investment", "trade"][n % 2],
+            )
+            delegation.partners.set(partners[: n % 4])
+            MemberFactory(delegation=delegation)
+
     client.force_login(official)
-    with django_assert_max_num_queries(12):
+    add(2)
+    client.get(reverse("delegations:list"))
+    with django_assert_num_queries(10) as few:
+        client.get(reverse("delegations:list"))
+    add(198)
+    with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("delegations:list"))
     assert len(response.context["delegations"]) == 50
     assert response.context["paginator"].count == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(
             reverse("delegations:list"),
             {"year": 2024, "direction": "outbound", "plan": "in", "page": 2},
         )
     assert response.status_code == 200
+    assert len(response.context["delegations"]) == 50
 
 
 def test_list_filters(client, official, agency, other_agency, item):
