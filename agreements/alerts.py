@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as perms
+from accounts.counting import count_each
 from accounts.digest import DigestItem
 from reports.periods import Period, current_period
 
@@ -355,40 +356,33 @@ def count_by_kind(alerts: Iterable[Alert]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in AlertKind.values}
 
 
+def alert_querysets(user, today: date) -> dict[str, QuerySet]:
+    """The rows behind each kind of the user's alerts: the filters of ``alerts_for``, not yet
+    run, so that a page can count them together with its other figures."""
+    agreements = agreements_in_scope(user)
+    reviews = _review_rows(agreements, today)
+    notices = LegalNotice.objects.pending().filter(agreement__in=agreements)
+    querysets = {
+        AlertKind.NOTICE_OVERDUE: notices.filter(due_on__lt=today),
+        AlertKind.REVIEW_OVERDUE: reviews.filter(is_overdue=True),
+        AlertKind.OUTPUT_PAST_DUE: outputs_in_scope(user)
+        .past_due(today)
+        .exclude(agreement__state__in=ENDED_STATES),
+        AlertKind.EXPIRING: agreements.expiring(today, within=EXPIRY_BANDS[-1]).exclude(
+            auto_renewal=True
+        ),
+        AlertKind.NOTICE_DUE: notices.filter(due_on__gte=today),
+        AlertKind.REVIEW_DUE: reviews.filter(is_overdue=False),
+        AlertKind.STALE: agreements.stale(today, months=STALE_MONTHS),
+    }
+    return {kind: querysets[kind] for kind in AlertKind.values}
+
+
 def alert_counts(user, today: date) -> dict[str, int]:
     """How many alerts of each kind the user has: ``count_by_kind(alerts_for(user, today))``
-    counted in the database (the same filters, one aggregate query per kind) without loading
-    the rows, for the home page's cards."""
-    agreements = agreements_in_scope(user)
-    expiring = (
-        agreements.expiring(today, within=EXPIRY_BANDS[-1]).exclude(auto_renewal=True).count()
-    )
-    reviews = _review_rows(agreements, today).aggregate(
-        overdue=models.Count("pk", filter=Q(is_overdue=True)),
-        due=models.Count("pk", filter=Q(is_overdue=False)),
-    )
-    outputs = (
-        outputs_in_scope(user).past_due(today).exclude(agreement__state__in=ENDED_STATES).count()
-    )
-    notices = (
-        LegalNotice.objects.pending()
-        .filter(agreement__in=agreements)
-        .aggregate(
-            overdue=models.Count("pk", filter=Q(due_on__lt=today)),
-            due=models.Count("pk", filter=Q(due_on__gte=today)),
-        )
-    )
-    stale = agreements.stale(today, months=STALE_MONTHS).count()
-    counts = {
-        AlertKind.NOTICE_OVERDUE: notices["overdue"],
-        AlertKind.REVIEW_OVERDUE: reviews["overdue"],
-        AlertKind.OUTPUT_PAST_DUE: outputs,
-        AlertKind.EXPIRING: expiring,
-        AlertKind.NOTICE_DUE: notices["due"],
-        AlertKind.REVIEW_DUE: reviews["due"],
-        AlertKind.STALE: stale,
-    }
-    return {kind: counts[kind] for kind in AlertKind.values}
+    counted in the database (one query for every kind) without loading the rows, for the
+    home page's cards."""
+    return count_each(alert_querysets(user, today))
 
 
 def alert_count(user, today: date) -> int:

@@ -9,11 +9,9 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
-from agreements.alerts import alert_counts
 from agreements.models import Agreement, Output
-from agreements.services import review_coverage
 from partners.models import Partner
-from reports.dashboard import leader_dashboard
+from reports.dashboard import dashboard_context, home_figures
 
 from .celery_app import app as celery_app
 
@@ -55,14 +53,15 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page; later capabilities fill the dashboards."""
     user = request.user
     today = timezone.localdate()
-    visible = Agreement.objects.visible_to(user)
-    coverage = review_coverage(queryset=visible, today=today)
-    counts = alert_counts(user, today)
+    leader, official = perms.is_leader(user), perms.is_official(user)
+    figures = home_figures(user, today, dashboard=leader or official, partners=leader)
     context: dict = {
-        "coverage": coverage,
-        "in_force_count": coverage.in_force,
-        "alert_count": sum(counts.values()),
-        "alert_counts": counts,
+        "figures": figures,
+        "coverage": figures.coverage,
+        "in_force_count": figures.coverage.in_force,
+        "alert_count": sum(figures.alert_counts.values()),
+        "alert_counts": figures.alert_counts,
+        "dashboard": dashboard_context(figures),
     }
     if perms.is_administrator(user):
         template = "home/admin.html"
@@ -71,22 +70,23 @@ def home(request: HttpRequest) -> HttpResponse:
             (Role(row["role"]).label, row["n"]) for row in rows.order_by("role")
         ]
         context["agency_count"] = Agency.objects.active().count()
-    elif perms.is_official(user):
+    elif official:
         template = "home/official.html"
         context["recent_partners"] = Partner.objects.with_related().order_by("-created_at")[:5]
-        context["dashboard"] = leader_dashboard(today)
-    elif perms.is_leader(user):
+    elif leader:
         template = "home/leader.html"
-        rows = Partner.objects.values("relation_status").annotate(n=Count("id"))
+        partners = figures.partners
+        # The statuses that have partners, in the order of their stored values.
         context["partners_by_status"] = [
-            (Partner.RelationStatus(row["relation_status"]).label, row["n"])
-            for row in rows.order_by("relation_status")
+            (Partner.RelationStatus(status).label, partners[status])
+            for status in sorted(Partner.RelationStatus.values)
+            if partners[status]
         ]
-        context["partner_count"] = Partner.objects.count()
-        context["twinned_count"] = Partner.objects.filter(is_twinned=True).count()
-        context["dashboard"] = leader_dashboard(today)
+        context["partner_count"] = partners["count"]
+        context["twinned_count"] = partners["twinned"]
     else:
         template = "home/reporter.html"
+        visible = Agreement.objects.visible_to(user)
         # Only on agreements the reporter may open: an output assigned to the agency on
         # another agency's internal agreement would show that agreement's title.
         context["my_outputs"] = (

@@ -1,38 +1,170 @@
-"""The leaders' dashboard: this year's delegations, the targets by status, how complete the
-latest reporting round is, and the latest issued PDFs (read on the home page)."""
+"""The home page's figures: agreements in force and their review coverage, the alerts by kind
+(every role), the partners (leaders) and the leaders' dashboard (leaders and officials): this
+year's delegations, the targets by status, how complete the latest reporting round is, and the
+latest issued PDFs.
+
+Every count is sent in one query (``accounts.counting.count_each``); with the targets, the
+latest period and the issued PDFs the dashboard costs six queries whatever the size of the
+data. Those who see every agency (officials, leaders, administrators) see the same figures:
+they are kept for ``CACHE_SECONDS`` (the page says as of when), keyed by day and by what the
+role's page shows, so that only one request a minute pays for the counting.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts import permissions as perms
+from accounts.counting import count_each
 
 from .models import IssuedReport, ReportingPeriod
 
+CACHE_SECONDS = 60
 
-def leader_dashboard(today: date) -> dict:
-    from delegations.models import Direction
-    from delegations.services import delegation_totals
-    from targets.models import Target
-    from targets.services import STATUS_LABELS, target_states
 
-    from .services import completeness
+@dataclass
+class HomeFigures:
+    """What the home page counts. Plain numbers and model rows only (no translated text):
+    the same object serves every language from the cache."""
 
-    totals = delegation_totals(start=date(today.year, 1, 1), end=today)
-    states = target_states(Target.objects.select_related("owner_agency"), today)
-    by_status = [
-        (key, label, sum(1 for s in states if s.status == key))
-        for key, label in STATUS_LABELS.items()
-    ]
-    period = (
+    coverage: object  # agreements.services.ReviewCoverage
+    alert_counts: dict[str, int]
+    partners: dict[str, int] | None = None  # "count", "twinned", and one per relation status
+    dashboard: dict | None = None
+    computed_at: datetime = field(default_factory=timezone.now)
+    cached: bool = False  # shared by every user who sees all agencies, for CACHE_SECONDS
+
+
+def _coverage_querysets(user, today: date):
+    from agreements.models import Agreement
+    from reports.periods import current_period
+
+    period = current_period(today)
+    in_force = Agreement.objects.visible_to(user).in_force()
+    return period, {"in_force": in_force, "reviewed": in_force.reviewed_in(period)}
+
+
+def _partner_querysets() -> dict[str, QuerySet]:
+    from partners.models import Partner
+
+    querysets = {"partners:count": Partner.objects.all()}
+    querysets["partners:twinned"] = Partner.objects.filter(is_twinned=True)
+    for status in Partner.RelationStatus.values:
+        querysets[f"partners:{status}"] = Partner.objects.filter(relation_status=status)
+    return querysets
+
+
+def _delegation_querysets(today: date) -> dict[str, QuerySet]:
+    """``delegations.services.delegation_totals`` of the year so far, as counts: delegations
+    done per direction, and their members (person-trips are both)."""
+    from delegations.models import Delegation, DelegationMember, Direction
+
+    done = Delegation.objects.done().filter(actual_start__range=(date(today.year, 1, 1), today))
+    querysets = {}
+    for direction in Direction.values:
+        delegations = done.filter(direction=direction)
+        querysets[f"delegations:{direction}"] = delegations
+        querysets[f"members:{direction}"] = DelegationMember.objects.filter(
+            delegation__in=delegations.values("pk")
+        )
+    return querysets
+
+
+def _latest_period(today: date) -> ReportingPeriod | None:
+    """The round whose deadline passed last (or the first one, before any deadline)."""
+    return (
         ReportingPeriod.objects.filter(deadline__lte=today).order_by("-deadline").first()
         or ReportingPeriod.objects.order_by("deadline").first()
     )
-    return {
-        "year": today.year,
-        "outbound": totals[Direction.OUTBOUND],
-        "inbound": totals[Direction.INBOUND],
-        "targets_by_status": by_status,
-        "completeness": completeness(period=period, contacts=False) if period else None,
-        "latest_issued": list(
-            IssuedReport.objects.exclude(pdf="").select_related("report").order_by("-issued_at")[:5]
+
+
+def _compute(user, today: date, *, dashboard: bool, partners: bool) -> HomeFigures:
+    from agreements.alerts import alert_querysets
+    from agreements.services import ReviewCoverage
+    from delegations.models import Direction
+    from delegations.services import Tally
+    from targets.models import Target
+    from targets.services import STATUS_LABELS, target_states
+
+    from .services import completeness_from_counts, completeness_querysets
+
+    period, querysets = _coverage_querysets(user, today)
+    alerts = alert_querysets(user, today)
+    querysets.update({f"alert:{kind}": queryset for kind, queryset in alerts.items()})
+    if partners:
+        querysets.update(_partner_querysets())
+    reporting_period = None
+    if dashboard:
+        querysets.update(_delegation_querysets(today))
+        reporting_period = _latest_period(today)
+        if reporting_period is not None:
+            querysets.update(completeness_querysets(reporting_period))
+    counts = count_each(querysets)
+
+    figures = HomeFigures(
+        coverage=ReviewCoverage(
+            period=period, in_force=counts["in_force"], reviewed=counts["reviewed"]
         ),
-    }
+        alert_counts={kind: counts[f"alert:{kind}"] for kind in alerts},
+    )
+    if partners:
+        figures.partners = {
+            name.removeprefix("partners:"): n
+            for name, n in counts.items()
+            if name.startswith("partners:")
+        }
+    if dashboard:
+        states = target_states(Target.objects.all(), today)
+        tallies = {
+            direction: Tally(
+                counts[f"delegations:{direction}"],
+                counts[f"delegations:{direction}"] + counts[f"members:{direction}"],
+            )
+            for direction in Direction.values
+        }
+        figures.dashboard = {
+            "year": today.year,
+            "outbound": tallies[Direction.OUTBOUND],
+            "inbound": tallies[Direction.INBOUND],
+            "targets_by_status": [
+                (key, sum(1 for s in states if s.status == key)) for key in STATUS_LABELS
+            ],
+            "completeness": (
+                completeness_from_counts(reporting_period, counts) if reporting_period else None
+            ),
+            "latest_issued": list(
+                IssuedReport.objects.exclude(pdf="")
+                .select_related("report")
+                .order_by("-issued_at")[:5]
+            ),
+        }
+    return figures
+
+
+def home_figures(user, today: date, *, dashboard: bool = False, partners: bool = False):
+    """The figures of the user's home page. For those who see every agency they are the same
+    for all, and kept for ``CACHE_SECONDS``."""
+    if not perms.can_view_all_agencies(user):
+        return _compute(user, today, dashboard=dashboard, partners=partners)
+    key = f"home-figures:{today.isoformat()}:dashboard={int(dashboard)}:partners={int(partners)}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _compute(user, today, dashboard=dashboard, partners=partners)
+        figures.cached = True
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def dashboard_context(figures: HomeFigures) -> dict | None:
+    """The dashboard as the template reads it, with the labels in the current language."""
+    from targets.services import STATUS_LABELS
+
+    if figures.dashboard is None:
+        return None
+    by_status = [(key, STATUS_LABELS[key], n) for key, n in figures.dashboard["targets_by_status"]]
+    return {**figures.dashboard, "targets_by_status": by_status}

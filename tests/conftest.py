@@ -33,6 +33,15 @@ def _session_media_root(tmp_path_factory) -> Iterator[Path]:
         yield media_root
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache, as it starts with an empty database: the home
+    page keeps its figures for a minute (reports.dashboard), which would leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def owner_agency():
     return AgencyFactory(owner=True)

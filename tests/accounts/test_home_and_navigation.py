@@ -1,5 +1,8 @@
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
+
+from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +64,19 @@ def test_home_shows_the_current_navigation_entry_as_active(client, official):
     assert active == ["Đối tác"]
 
 
-def test_home_query_count_is_fixed(client, official, django_assert_max_num_queries):
-    from tests.factories import PartnerFactory
+@pytest.mark.parametrize("role", ["official", "leader", "administrator", "reporter"])
+def test_home_query_count_is_fixed(client, request, role, django_assert_max_num_queries):
+    from tests.factories import AgreementFactory, PartnerFactory
 
-    PartnerFactory.create_batch(30)
-    client.force_login(official)
-    # The leaders' dashboard (delegations, targets with their computed figures, the latest
-    # reporting round, issued PDFs) is on the official's home too; the test's transaction adds
-    # a savepoint around the session save.
-    with django_assert_max_num_queries(18):
-        client.get(reverse("home"))
+    user = request.getfixturevalue(role)
+    for count in (1, 30):
+        PartnerFactory.create_batch(count)
+        AgreementFactory.create_batch(count, lead_agency=user.agency or AgencyFactory())
+        cache.clear()  # the figures of those who see every agency are kept for a minute
+        client.force_login(user)
+        # The figures (agreements, alerts, partners, the delegations and reports of the
+        # leaders' dashboard) are counted in one query; the dashboard adds the latest period,
+        # the targets, their measurements and computed figures, the issued PDFs. The test's
+        # transaction adds a savepoint around the session save.
+        with django_assert_max_num_queries(11):
+            client.get(reverse("home"))
