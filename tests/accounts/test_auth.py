@@ -98,6 +98,34 @@ def test_session_expires_after_idle_time(client, official, password):
     assert response["Location"].startswith(LOGIN)
 
 
+def test_pages_do_not_write_the_session_more_than_once_a_minute(client, official, password):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _login(client, "official", password)
+    client.get(reverse("home"))
+    expiry = Session.objects.get().expire_date
+    soon = timedelta(seconds=settings.SESSION_REFRESH_SECONDS - 5)
+    with time_machine.travel(soon), CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    sql = [query["sql"] for query in captured]
+    writes = [q for q in sql if "django_session" in q and not q.startswith("SELECT")]
+    assert writes == []
+    assert Session.objects.get().expire_date == expiry
+    with time_machine.travel(timedelta(seconds=settings.SESSION_REFRESH_SECONDS + 5)):
+        assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get().expire_date > expiry
+
+
+def test_an_anonymous_visit_creates_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(LOGIN)
+    client.get(reverse("home"))
+    assert Session.objects.count() == 0
+
+
 def _all_patterns(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:

@@ -114,7 +114,7 @@ def test_session_cookie_is_http_only_same_site_and_ends_with_the_browser(client,
     assert not cookie["expires"] and not cookie["max-age"]  # a browser-session cookie
     # The server side ends it after the idle time (tests/accounts/test_auth.py).
     assert django_settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert django_settings.SESSION_SAVE_EVERY_REQUEST
+    assert django_settings.SESSION_REFRESH_SECONDS <= 60
     assert client.cookies[django_settings.CSRF_COOKIE_NAME]["httponly"]
 
 
