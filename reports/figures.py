@@ -11,10 +11,12 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.formats import number_format
 from django_countries import countries
+
+from accounts.counting import count_each
 
 from .periods import Period
 
@@ -31,6 +33,31 @@ def _number(value: Decimal | int | None) -> str:
     return number_format(value.normalize() if places else value, places, force_grouping=True)
 
 
+def _signed_rows(signed) -> list[dict]:
+    """The agreements signed, with their partners' names, in one query: one row per
+    agreement and partner (an agreement without partners: one row), in the order of the list
+    and, within an agreement, of the partners' names."""
+    rows: dict[int, dict] = {}
+    for agreement in (
+        signed.select_related("lead_agency")
+        .annotate(partner_name=F("partners__name_vi"))
+        .order_by("signed_on", "id", "partners__name_vi", "partners__id")
+    ):
+        row = rows.get(agreement.pk)
+        if row is None:
+            row = rows[agreement.pk] = {
+                "number": agreement.number,
+                "title": agreement.title_vi,
+                "kind": str(agreement.get_kind_display()),
+                "partners": [],
+                "signed_on": _dmy(agreement.signed_on),
+                "lead_agency": agreement.lead_agency.short_name or agreement.lead_agency.name,
+            }
+        if agreement.partner_name is not None:
+            row["partners"].append(agreement.partner_name)
+    return [{**row, "partners": "; ".join(row["partners"])} for row in rows.values()]
+
+
 def _agreement_figures(period: Period, agency=None) -> dict:
     from agreements.models import Agreement, Output
 
@@ -39,47 +66,36 @@ def _agreement_figures(period: Period, agency=None) -> dict:
     if agency is not None:
         agreements = agreements.filter(lead_agency=agency)
         outputs = outputs.filter(agreement__lead_agency=agency)
-    signed = (
-        agreements.signed_between(period.start, period.end)
-        .select_related("lead_agency")
-        .prefetch_related("partners")
-        .order_by("signed_on", "id")
-    )
     in_force = agreements.in_force()
-    in_force_count = in_force.count()
-    reviewed = in_force.reviewed_in(period).count()
-    output_counts = outputs.aggregate(
-        total=Count("id"), done=Count("id", filter=Q(status=Output.Status.ACHIEVED))
+    counts = count_each(
+        {
+            "in_force": in_force,
+            "reviewed": in_force.reviewed_in(period),
+            "outputs": outputs,
+            "outputs_done": outputs.filter(status=Output.Status.ACHIEVED),
+        }
     )
+    signed = _signed_rows(agreements.signed_between(period.start, period.end))
+    in_force_count, reviewed = counts["in_force"], counts["reviewed"]
     return {
         "agreements_signed": len(signed),
         "agreements_in_force": in_force_count,
         "agreements_reviewed": reviewed,
         "review_percent": round(100 * reviewed / in_force_count) if in_force_count else None,
-        "outputs_total": output_counts["total"],
-        "outputs_done": output_counts["done"],
-        "signed_list": [
-            {
-                "number": a.number,
-                "title": a.title_vi,
-                "kind": str(a.get_kind_display()),
-                "partners": "; ".join(p.name_vi for p in a.partners.all()),
-                "signed_on": _dmy(a.signed_on),
-                "lead_agency": a.lead_agency.short_name or a.lead_agency.name,
-            }
-            for a in signed
-        ],
+        "outputs_total": counts["outputs"],
+        "outputs_done": counts["outputs_done"],
+        "signed_list": signed,
     }
 
 
 def _delegation_figures(period: Period, agency=None) -> dict:
     from delegations.models import Conference, Delegation, Direction
-    from delegations.services import conference_totals, delegation_totals
 
-    totals = delegation_totals(start=period.start, end=period.end, agency=agency)
     done = Delegation.objects.done().filter(actual_start__range=(period.start, period.end))
     if agency is not None:
         done = done.filter(host_agency=agency)
+    # Per direction and country; the totals per direction (delegations.services.
+    # delegation_totals: the same delegations) are their sums.
     by_country: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for row in done.values("direction", "country").annotate(
         n=Count("id", distinct=True), members=Count("members")
@@ -87,6 +103,10 @@ def _delegation_figures(period: Period, agency=None) -> dict:
         cell = by_country[(row["direction"], row["country"])]
         cell[0] += row["n"]
         cell[1] += row["n"] + row["members"]
+    totals = {direction: [0, 0] for direction in Direction.values}
+    for (direction, _code), (delegations, people) in by_country.items():
+        totals[direction][0] += delegations
+        totals[direction][1] += people
 
     def rows(direction: str) -> list[dict]:
         return sorted(
@@ -98,20 +118,21 @@ def _delegation_figures(period: Period, agency=None) -> dict:
             key=lambda r: (-r["delegations"], r["country"]),
         )
 
+    # The conferences held (delegations.services.conference_totals counts the same ones).
     conferences = Conference.objects.filter(
         state=Conference.State.HELD, start_on__range=(period.start, period.end)
     )
     if agency is not None:
         conferences = conferences.filter(organiser=agency)
-    conferences = conferences.select_related("organiser").order_by("start_on", "id")
+    conferences = list(conferences.select_related("organiser").order_by("start_on", "id"))
     return {
-        "outbound_delegations": totals[Direction.OUTBOUND].delegations,
-        "outbound_people": totals[Direction.OUTBOUND].people,
-        "inbound_delegations": totals[Direction.INBOUND].delegations,
-        "inbound_people": totals[Direction.INBOUND].people,
+        "outbound_delegations": totals[Direction.OUTBOUND][0],
+        "outbound_people": totals[Direction.OUTBOUND][1],
+        "inbound_delegations": totals[Direction.INBOUND][0],
+        "inbound_people": totals[Direction.INBOUND][1],
         "outbound_by_country": rows(Direction.OUTBOUND),
         "inbound_by_country": rows(Direction.INBOUND),
-        "conferences": conference_totals(start=period.start, end=period.end, agency=agency),
+        "conferences": len(conferences),
         "conference_list": [
             {
                 "title": c.title,

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,14 @@ class AgencyReportQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.agency_id:
             return self.none()
         return self.filter(agency_id=user.agency_id)
+
+    def with_last_comment(self) -> AgencyReportQuerySet:
+        """Each report's latest comment (a return's reason, when returned) as
+        ``last_comment_text``, read in the same query."""
+        latest = ReportComment.objects.filter(report_id=OuterRef("pk")).order_by(
+            "-created_at", "-id"
+        )
+        return self.annotate(last_comment_text=Subquery(latest.values("text")[:1]))
 
 
 class AgencyReport(models.Model):

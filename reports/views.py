@@ -41,10 +41,9 @@ class CountedPaginator(Paginator):
         return self._count
 
 
-def _visible_report(request: HttpRequest, pk: int) -> AgencyReport:
-    report = get_object_or_404(
-        AgencyReport.objects.select_related("agency", "period", "submitted_by"), pk=pk
-    )
+def _visible_report(request: HttpRequest, pk: int, queryset=None) -> AgencyReport:
+    queryset = AgencyReport.objects.all() if queryset is None else queryset
+    report = get_object_or_404(queryset.select_related("agency", "period", "submitted_by"), pk=pk)
     if not permissions.can_view_report(request.user, report):
         raise Http404
     return report
@@ -219,7 +218,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _visible_report(request, pk)
+    report = _visible_report(request, pk, AgencyReport.objects.with_last_comment())
     if not permissions.can_edit_report(request.user, report):
         raise PermissionDenied
     form = AgencyReportForm(request.POST or None, initial=report.sections)
