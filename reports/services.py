@@ -396,7 +396,9 @@ def completeness_rows(
     report, read in the same query; with ``contacts``, each agency's active heads as
     ``agency.heads``. Two queries at most, whatever the number of agencies."""
     if contacts:
-        heads = User.objects.filter(is_agency_head=True, is_active=True)
+        heads = User.objects.filter(is_agency_head=True, is_active=True).only(
+            "agency_id", "username", "first_name", "last_name", "full_name", "phone", "email"
+        )
         agencies = agencies.prefetch_related(Prefetch("users", queryset=heads, to_attr="heads"))
     agencies = agencies.annotate(
         period_report=FilteredRelation("reports", condition=Q(reports__period=period)),

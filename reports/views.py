@@ -10,7 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -148,7 +150,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         count=result.listed(status),
     )
     page = paginator.get_page(request.GET.get("page"))
-    rows = services.completeness_rows(period=period, agencies=page.object_list)
+    rows = _completeness_row_values(
+        services.completeness_rows(period=period, agencies=page.object_list), period
+    )
     return render(
         request,
         "reports/period_detail.html",
@@ -162,6 +166,52 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": permissions.can_manage_periods(request.user),
         },
     )
+
+
+BADGE_CLASSES = {
+    AgencyReport.State.ACCEPTED: "text-bg-success",
+    AgencyReport.State.SUBMITTED: "text-bg-primary",
+    AgencyReport.State.RETURNED: "text-bg-warning",
+}
+
+
+def _completeness_row_values(rows: list[services.CompletenessRow], period) -> list[dict]:
+    """What each row of the completeness table prints (the badge of
+    reports/_state_badge.html, the submission time, the contacts), worked out once per page
+    rather than by template lookups, includes and filters in every row."""
+    placeholder = "2147483647"
+    report_url = reverse("reports:report_detail", args=[int(placeholder)])
+    datetime_format = get_format("SHORT_DATETIME_FORMAT")
+    labels = {value: str(label) for value, label in AgencyReport.State.choices}
+    not_started = _("Not started")
+    missing_badge = "text-bg-danger" if period.is_past_deadline else "text-bg-secondary"
+    values = []
+    for row in rows:
+        agency, report = row.agency, row.report
+        submitted = report.first_submitted_at if report else None
+        values.append(
+            {
+                "short_name": agency.short_name,
+                "name": agency.name,
+                "url": report_url.replace(placeholder, str(report.pk)) if report else "",
+                "status": row.status,
+                "badge": BADGE_CLASSES.get(row.status, "text-bg-secondary")
+                if report
+                else missing_badge,
+                "label": labels.get(report.state, report.state) if report else not_started,
+                "submitted_on": dateformat.format(timezone.localtime(submitted), datetime_format)
+                if submitted
+                else "—",
+                "late": row.late,
+                "email": agency.email,
+                "phone": agency.phone,
+                "heads": [
+                    (head.get_full_name() or head.username, head.phone, head.email)
+                    for head in getattr(agency, "heads", ())
+                ],
+            }
+        )
+    return values
 
 
 @require_POST
