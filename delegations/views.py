@@ -40,6 +40,7 @@ from .forms import (
     member_initial,
 )
 from .models import Conference, Delegation, DelegationPlan, Direction, PlanItem, Purpose
+from .templatetags import delegation_badges as badges
 
 D = Delegation.State
 APPROVABLE = {D.PROPOSED, D.POSTPONED}
@@ -123,13 +124,15 @@ class DelegationListView(ListView):
 def _list_rows(delegations, today: date) -> None:
     """Sets on each delegation of the list's page what its row prints, worked out once per
     page rather than by template lookups and filters in every row: the detail URL, the
-    purpose, state and country names (translated once per value), the partners' names (one
-    query for the page), the dates and the results report's status and due date."""
+    purpose and country names (translated once per value), the state and report badges
+    (rendered once per value), the partners' names (one query for the page), the dates and
+    the results report's status and due date."""
     delegations = list(delegations)
     detail_url = _url_maker("delegations:detail")
     short_date = _date_formatter()
     purposes = {value: str(label) for value, label in Purpose.choices}
-    states = {value: str(label) for value, label in D.choices}
+    state_badges = {value: badges.state_badge(value, label) for value, label in D.choices}
+    report_badges = {report: badges.report_badge(report) for report in badges.REPORT_BADGES}
     country_names: dict[str, str] = {}
     partner_names = _partner_names([delegation.pk for delegation in delegations])
     for delegation in delegations:
@@ -138,12 +141,15 @@ def _list_rows(delegations, today: date) -> None:
             country_names[code] = countries.name(code)
         delegation.url = detail_url(delegation.pk)
         delegation.purpose_label = purposes.get(delegation.purpose, delegation.purpose)
-        delegation.state_label = states.get(delegation.state, delegation.state)
+        delegation.state_badge = state_badges.get(delegation.state) or badges.state_badge(
+            delegation.state, delegation.state
+        )
         delegation.country_name = country_names[code]
         delegation.partner_names = "; ".join(partner_names.get(delegation.pk, ()))
         delegation.dates = f"{short_date(delegation.start)} – {short_date(delegation.end)}"
         delegation.size = delegation.member_count + 1
         delegation.report = delegation.report_status(today)
+        delegation.report_badge = report_badges.get(delegation.report, "")
         # Set on every row: a failed template lookup on a model instance costs a dir().
         delegation.report_due = (
             short_date(delegation.report_due_on) if delegation.report in {"due", "overdue"} else ""
