@@ -7,17 +7,19 @@ signs it, and the 15-day reports after signing and after any change.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from accounts.models import Agency
 from accounts.text import file_stem, fold
+from partners.models import Partner
 from reports.periods import Period, PeriodKind
 
 NOTICE_DAYS = 15  # Decree 64/2021, art. 7 and 8: report within 15 days.
@@ -124,7 +126,13 @@ class AgreementQuerySet(models.QuerySet):
         return qs
 
     def for_list(self) -> AgreementQuerySet:
-        return self.select_related("lead_agency").prefetch_related("partners")
+        """What a row of a list shows: the lead agency, and the partners' names as a plain
+        list in ``partner_list`` (no related manager built per row)."""
+        return self.select_related("lead_agency").prefetch_related(
+            Prefetch(
+                "partners", queryset=Partner.objects.only("id", "name_vi"), to_attr="partner_list"
+            )
+        )
 
 
 class Agreement(models.Model):
@@ -244,6 +252,22 @@ class Agreement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:detail", args=[self.pk])
+
+    # get_state_display() and get_kind_display() build and hash the whole dict of lazy
+    # choice labels on every call (a translation each): too slow for a 50-row table.
+    @property
+    def state_label(self) -> str:
+        try:
+            return str(self.State(self.state).label)
+        except ValueError:
+            return self.state
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     @property
     def is_signed(self) -> bool:
@@ -484,6 +508,14 @@ class Review(models.Model):
     def period(self) -> Period:
         return Period(self.period_year, self.period_kind)
 
+    @property
+    def overall_label(self) -> str:
+        """get_overall_display(), without building the dict of every label on each call."""
+        try:
+            return str(self.Overall(self.overall).label)
+        except ValueError:
+            return self.overall
+
 
 class ReviewScore(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
@@ -518,6 +550,94 @@ class ReviewOutputValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.output}: {self.value}"
+
+
+def _loaded(model: type[models.Model], **values) -> models.Model:
+    """An instance as the database would give it with only these fields loaded (any other
+    is deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(None, names, [values[name] for name in names])
+
+
+class AgreementLinks(NamedTuple):
+    partners: list[Partner]
+    fields: list[FieldOfCooperation]
+    coordinating: list[Agency]
+
+
+def agreement_links(agreement: Agreement) -> AgreementLinks:
+    """The agreement's partners, fields of cooperation and coordinating agencies, each in
+    its model's order, in one query (a UNION over the three many-to-many tables) instead of
+    three.
+
+    The instances hold only what the agreement's page shows (partner: name and country;
+    field: name; agency: name and short name); any other field is deferred.
+    """
+    columns = ("kind", "item", "label", "sort", "extra")
+
+    def part(relation, kind: int, label: str, sort: str, extra):
+        # The same annotations in the same order in every part: the UNION matches columns
+        # by position.
+        through = relation.through.objects.filter(agreement_id=agreement.pk)
+        target = relation.field.m2m_reverse_field_name()
+        return through.annotate(
+            kind=Value(kind),
+            item=F(target),
+            label=F(f"{target}__{label}"),
+            sort=F(f"{target}__{sort}"),
+            extra=extra,
+        ).values_list(*columns)
+
+    rows = (
+        part(Agreement.partners, 0, "name_vi", "name_vi", F("partner__country"))
+        .union(
+            part(Agreement.fields, 1, "name", "name", Value("")),
+            part(Agreement.coordinating_agencies, 2, "short_name", "name", Value("")),
+            all=True,
+        )
+        .order_by("kind", "sort", "item")
+    )
+    links = AgreementLinks([], [], [])
+    for kind, item, label, sort, extra in rows:
+        if kind == 0:
+            links.partners.append(_loaded(Partner, id=item, name_vi=label, country=extra))
+        elif kind == 1:
+            links.fields.append(_loaded(FieldOfCooperation, id=item, name=label))
+        else:
+            links.coordinating.append(_loaded(Agency, id=item, short_name=label, name=sort))
+    return links
+
+
+class Score(NamedTuple):
+    criterion: str
+    score: int
+    max_score: int
+
+
+def reviews_with_scores(agreement: Agreement) -> list[Review]:
+    """The agreement's reviews (reviewer and agency loaded), newest period first, each with
+    its criterion scores in ``score_list``: one query (the reviews LEFT JOIN their scores,
+    a row per score) instead of two."""
+    rows = (
+        agreement.reviews.select_related("reviewer", "agency")
+        .annotate(
+            score_id=F("scores__id"),
+            score_value=F("scores__score"),
+            score_criterion=F("scores__criterion__name"),
+            score_max=F("scores__criterion__max_score"),
+        )
+        .order_by(*Review._meta.ordering, "pk", "score_id")
+    )
+    reviews: list[Review] = []
+    for row in rows:
+        if not reviews or reviews[-1].pk != row.pk:
+            row.score_list = []
+            reviews.append(row)
+        if row.score_id is not None:
+            reviews[-1].score_list.append(
+                Score(row.score_criterion, row.score_value, row.score_max)
+            )
+    return reviews
 
 
 def agreement_file_path(instance: AgreementDocument, filename: str) -> str:

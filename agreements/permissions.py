@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from accounts import permissions as perms
+from accounts.models import Agency
 
 from .models import Agreement, Output
 
 
-def can_view_agreement(user, agreement: Agreement) -> bool:
+def can_view_agreement(
+    user, agreement: Agreement, *, coordinating: Iterable[Agency] | None = None
+) -> bool:
     """Officials, leaders and administrators: every agreement. An agency reporter: public
-    agreements, and the ones their agency leads or coordinates."""
+    agreements, and the ones their agency leads or coordinates.
+
+    ``coordinating``: the agreement's coordinating agencies, when the caller has already
+    loaded them (no query then).
+    """
     if perms.is_official(user) or perms.is_leader(user) or perms.is_administrator(user):
         return True
     if not perms.is_reporter(user) or not user.agency_id:
         return False
     if agreement.is_public or agreement.lead_agency_id == user.agency_id:
         return True
+    if coordinating is not None:
+        return any(agency.pk == user.agency_id for agency in coordinating)
     return agreement.coordinating_agencies.filter(pk=user.agency_id).exists()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,7 +37,8 @@ from .models import (
     AgreementEvent,
     LegalNotice,
     Output,
-    ReviewScore,
+    agreement_links,
+    reviews_with_scores,
 )
 
 
@@ -83,7 +83,17 @@ class AgreementDetailView(DetailView):
     context_object_name = "agreement"
 
     def get_object(self, queryset=None):
-        return visible_agreement(self.request, self.kwargs["pk"])
+        # As visible_agreement(), but the permission reads the coordinating agencies that
+        # the page shows (loaded with the partners and fields in one query).
+        agreement = get_object_or_404(
+            Agreement.objects.select_related("lead_agency"), pk=self.kwargs["pk"]
+        )
+        self.links = agreement_links(agreement)
+        if not perms.can_view_agreement(
+            self.request.user, agreement, coordinating=self.links.coordinating
+        ):
+            raise Http404
+        return agreement
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -95,25 +105,24 @@ class AgreementDetailView(DetailView):
         notices = list(agreement.notices.select_related("event"))
         for notice in notices:
             notice.current_status = notice.status(today)
+        can_edit = perms.can_edit_agreement(user, agreement)
         context.update(
             today=today,
-            partners=agreement.partners.select_related("parent"),
-            fields=agreement.fields.all(),
-            coordinating=agreement.coordinating_agencies.all(),
+            partners=self.links.partners,
+            fields=self.links.fields,
+            coordinating=self.links.coordinating,
             outputs=outputs,
-            reviews=agreement.reviews.select_related("reviewer", "agency").prefetch_related(
-                Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion"))
-            ),
+            reviews=reviews_with_scores(agreement),
             events=agreement.events.select_related("recorded_by"),
             notices=notices,
             documents=agreement.documents.all(),
-            can_edit=perms.can_edit_agreement(user, agreement),
+            can_edit=can_edit,
             can_review=perms.can_record_review(user, agreement) and agreement.is_signed,
             allowed_events=[
                 (kind, AgreementEvent.Kind(kind).label)
                 for kind in services.allowed_events(agreement)
             ]
-            if perms.can_edit_agreement(user, agreement)
+            if can_edit
             else [],
             days_to_end=agreement.days_to_end(today),
             notice_form=NoticeDoneForm(initial={"done_on": today}),

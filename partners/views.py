@@ -9,10 +9,20 @@ from accounts.text import search_query
 from agreements import permissions as agreement_perms
 from agreements.models import Agreement, Review
 from agreements.views import _form_error
+from delegations.models import Delegation, Direction
 
 from . import services
 from .forms import PartnerForm
 from .models import Partner
+
+
+def _choice_label(choices, value: str) -> str:
+    """The label of a choice, as get_FOO_display() gives it but without building and hashing
+    the whole dict of lazy labels (a translation each) on every call."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 class PartnerListView(ListView):
@@ -48,15 +58,18 @@ class PartnerDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         visible = Agreement.objects.visible_to(self.request.user).filter(partners=self.object)
         context["children"] = self.object.children.order_by("name_vi")
-        context["agreements"] = visible.select_related("lead_agency").order_by("-signed_on", "-id")
+        context["agreements"] = visible.order_by("-signed_on", "-id")
         context["reviews"] = (
             Review.objects.filter(agreement__in=visible)
-            .select_related("agreement", "agency")
+            .select_related("agreement")
             .order_by("-reviewed_on", "-id")[:20]
         )
-        context["delegations"] = self.object.delegations.select_related("host_agency").order_by(
-            "-planned_start", "-id"
-        )[:20]
+        latest = self.object.delegations.select_related("host_agency")
+        delegations = list(latest.order_by("-planned_start", "-id")[:20])
+        for delegation in delegations:
+            delegation.direction_label = _choice_label(Direction, delegation.direction)
+            delegation.state_label = _choice_label(Delegation.State, delegation.state)
+        context["delegations"] = delegations
         context["can_edit"] = agreement_perms.can_edit_agreement(self.request.user)
         return context
 

@@ -40,3 +40,56 @@ def test_partner_list_query_count_is_fixed(client, official, django_assert_max_n
 def test_unknown_partner_is_404(client, official):
     client.force_login(official)
     assert client.get(reverse("partners:detail", args=[999999])).status_code == 404
+
+
+def _partner_page_data(partner, n: int, tag: str) -> None:
+    from datetime import date
+
+    from agreements.models import Review
+    from tests.delegations.factories import DelegationFactory
+    from tests.factories import AgreementFactory
+
+    for i in range(n):
+        agreement = AgreementFactory(partners=[partner], title_vi=f"Thỏa thuận {tag}{i}")
+        Review.objects.create(
+            agreement=agreement,
+            period_year=2024,
+            period_kind="annual",
+            reviewed_on=date(2024, 12, 1),
+            agency=agreement.lead_agency,
+            overall="constrained",
+            achievements="Đã thực hiện",
+        )
+        DelegationFactory(approved=True, title=f"Đoàn {tag}{i}").partners.add(partner)
+
+
+@pytest.mark.parametrize("user_fixture", ROLES)
+def test_partner_page_query_count_is_fixed(client, request, user_fixture):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    partner = PartnerFactory()
+    _partner_page_data(partner, 1, "a")
+    client.force_login(request.getfixturevalue(user_fixture))
+    client.get(partner.get_absolute_url())  # the session's first request also writes it
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(partner.get_absolute_url()).status_code == 200
+        return len(captured.captured_queries)
+
+    small = count()
+    _partner_page_data(partner, 5, "b")
+    # session, user, partner, children, agreements, delegations, reviews
+    assert count() == small <= 7
+
+
+def test_partner_page_shows_labels(client, official):
+    partner = PartnerFactory()
+    _partner_page_data(partner, 1, "a")
+    client.force_login(official)
+    page = client.get(partner.get_absolute_url()).content.decode()
+    assert "Thỏa thuận a0" in page
+    assert '<span class="badge state-in_force">Còn hiệu lực</span>' in page
+    assert "Đoàn a0" in page and "Đoàn ra · Đã phê duyệt" in page
+    assert "· Gặp khó khăn</li>" in page
