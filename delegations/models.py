@@ -270,7 +270,26 @@ class Delegation(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["direction", "planned_start"], name="delegation_dir_start_idx"),
+            # Plan vs actual groups a year's delegations of a direction by state, country,
+            # purpose and plan item: every column it reads is in the index (an index-only scan).
+            models.Index(
+                fields=[
+                    "direction",
+                    "planned_start",
+                    "state",
+                    "country",
+                    "purpose",
+                    "plan_item",
+                    "id",
+                ],
+                name="delegation_dir_start_idx",
+            ),
+            # Delegations done that started in a range, per direction, and (by id) their
+            # members: the person-trips of plan vs actual and of the reports.
+            models.Index(
+                fields=["state", "actual_start", "direction", "id"],
+                name="delegation_state_actual_idx",
+            ),
             models.Index(fields=["host_agency", "state"], name="delegation_agency_state_idx"),
             # The list's order: its first page without sorting every delegation.
             models.Index(fields=["-planned_start", "-id"], name="delegation_start_id_idx"),
@@ -425,6 +444,10 @@ class Conference(models.Model):
             models.CheckConstraint(
                 condition=Q(end_on__gte=models.F("start_on")), name="conference_end_after_start"
             )
+        ]
+        indexes = [
+            # Conferences held in a range (counted by plan vs actual and the reports).
+            models.Index(fields=["state", "start_on"], name="conference_state_start_idx"),
         ]
 
     def __str__(self) -> str:
