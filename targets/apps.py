@@ -6,3 +6,8 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = _("2030 targets and tasks")
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

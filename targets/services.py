@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Count, F, Func, IntegerField, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, Func, IntegerField, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -143,7 +145,9 @@ class RecordList:
 def computed_record_list(
     target: Target, user, today: date, *, limit: int | None = None
 ) -> RecordList | None:
-    """The click-through list of a computed target, in two queries whatever its length.
+    """The click-through list of a computed target, in at most two queries whatever its length
+    (how many the user may see, when they may not see them all, and the first rows), kept for
+    the user as the figures are (``COMPUTED_CACHE_SECONDS``).
 
     Agreements are limited to ``Agreement.objects.visible_to(user)``; partners are visible to
     every user of the portal.
@@ -153,24 +157,40 @@ def computed_record_list(
     records = computed_records(target, today)
     if records is None:
         return None
+    # The user's agency and role decide what they see.
+    scope = f"{user.pk}:{user.agency_id}:{getattr(user, 'role', '')}:{limit}"
+    key = f"{_computed_key(_computed_version(), target, today)}:records:{scope}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     if records.model is Agreement:
         visible = records.visible_to(user)
         date_field, fields = "signed_on", ("number", "title_vi")
     else:
         visible = records
         date_field, fields = "relation_established_on", ("name_vi",)
-    counts = records.aggregate(
-        counted=Count("pk"), visible=Count("pk", filter=Q(pk__in=visible.values("pk")))
-    )
+    counted = _records_counted(target, today)
+    # visible_to() hands back the queryset itself to those who see every agreement.
+    total = counted if visible is records else visible.count()
     shown = visible.only("pk", date_field, *fields).order_by(
         F(date_field).desc(nulls_last=True), "-pk"
     )[: limit or RECORD_LIST_LIMIT]
-    return RecordList(
+    record_list = RecordList(
         title=str(RECORD_LIST_TITLES[target.computed]),
         rows=[RecordRow(str(r), getattr(r, date_field), r.get_absolute_url()) for r in shown],
-        total=counts["visible"],
-        hidden=counts["counted"] - counts["visible"],
+        total=total,
+        hidden=counted - total,
     )
+    cache.set(key, record_list, COMPUTED_CACHE_SECONDS)
+    return record_list
+
+
+def _records_counted(target: Target, today: date) -> int:
+    """How many records ``computed_records`` gives, from the figure's counts."""
+    n, of = computed_counts([target], today)[target.pk]
+    if target.computed == Target.Computed.REVIEW_SHARE:
+        return of - n  # in force, less those reviewed in the period
+    return n
 
 
 def _count(queryset: QuerySet) -> Subquery:
@@ -202,12 +222,10 @@ def _figure_expressions(target: Target, today: date) -> tuple[Any, Any] | None:
     return None if records is None else (_count(records), None)
 
 
-def computed_values(targets, today: date) -> dict[int, Decimal | None]:
-    """The figures of the computed ``targets`` (by pk), in one query whatever their number.
-
-    Each figure is an uncorrelated subquery that the database runs once; a share (the review
-    coverage) is rounded as ``ReviewCoverage.percent`` rounds it.
-    """
+def _counts(targets, today: date) -> dict[int, tuple[int, int | None] | None]:
+    """The counts of the computed ``targets`` (by pk), in one query whatever their number: what
+    each counts and, for a share, what it is a share of. Each is an uncorrelated subquery that
+    the database runs once."""
     pks, counted, of = [], [], []
     for target in targets:
         expressions = _figure_expressions(target, today)
@@ -216,7 +234,7 @@ def computed_values(targets, today: date) -> dict[int, Decimal | None]:
             counted.append(When(pk=target.pk, then=expressions[0]))
             if expressions[1] is not None:
                 of.append(When(pk=target.pk, then=expressions[1]))
-    values: dict[int, Decimal | None] = {t.pk: None for t in targets}
+    values: dict[int, tuple[int, int | None] | None] = {t.pk: None for t in targets}
     if not pks:
         return values
     rows = (
@@ -227,12 +245,58 @@ def computed_values(targets, today: date) -> dict[int, Decimal | None]:
         )
         .values_list("pk", "counted", "of")
     )
-    for pk, n, total in rows:
-        if total is None:
-            values[pk] = Decimal(n)
-        else:
-            values[pk] = Decimal(round(100 * n / total)) if total else None
+    for pk, n, of in rows:
+        values[pk] = (n, of)
     return values
+
+
+def _figure(counts: tuple[int, int | None] | None) -> Decimal | None:
+    """A count, or a share rounded as ``ReviewCoverage.percent`` rounds it (none of nothing)."""
+    if counts is None:
+        return None
+    n, of = counts
+    if of is None:
+        return Decimal(n)
+    return Decimal(round(100 * n / of)) if of else None
+
+
+# Counting the whole register (every agreement in force and its reviews...) takes a while at
+# a national scale, and every visit of the overview, a target or the leaders' dashboard shows
+# the figures: they are kept for a minute. Saving or deleting a record they count forgets them
+# at once (targets.signals); a bulk write, which sends no signal, shows within the minute.
+COMPUTED_CACHE_SECONDS = 60
+_COMPUTED_VERSION_KEY = "targets:computed:version"
+
+
+def computed_values_forget() -> None:
+    """Forget every cached computed figure: a record they count has changed."""
+    cache.set(_COMPUTED_VERSION_KEY, uuid4().hex, None)
+
+
+def _computed_version() -> str:
+    return cache.get_or_set(_COMPUTED_VERSION_KEY, lambda: uuid4().hex, None)
+
+
+def _computed_key(version: str, target: Target, today: date) -> str:
+    return f"targets:computed:{version}:{target.pk}:{target.computed}:{target.start_year}:{today}"
+
+
+def computed_counts(targets, today: date) -> dict[int, tuple[int, int | None] | None]:
+    """The counts of the computed ``targets`` (by pk): from the cache, the missing ones counted
+    in one query (see ``COMPUTED_CACHE_SECONDS``)."""
+    version = _computed_version()
+    keys = {target.pk: _computed_key(version, target, today) for target in targets}
+    found = cache.get_many(keys.values()) if keys else {}
+    missing = [target for target in targets if keys[target.pk] not in found]
+    counted = _counts(missing, today) if missing else {}
+    if counted:
+        cache.set_many({keys[pk]: value for pk, value in counted.items()}, COMPUTED_CACHE_SECONDS)
+    return {pk: found[key] if key in found else counted[pk] for pk, key in keys.items()}
+
+
+def computed_values(targets, today: date) -> dict[int, Decimal | None]:
+    """The figures of the computed ``targets`` (by pk)."""
+    return {pk: _figure(counts) for pk, counts in computed_counts(targets, today).items()}
 
 
 def computed_value(target: Target, today: date) -> Decimal | None:
@@ -319,8 +383,10 @@ def target_states(targets, today: date | None = None) -> list[TargetState]:
     today = today or timezone.localdate()
     targets = list(targets)
     by_target: dict[int, list[Point]] = {t.pk: [] for t in targets}
-    for m in Measurement.objects.filter(target__in=targets).order_by().only(
-        "target_id", "period_year", "period_kind", "value"
+    for m in (
+        Measurement.objects.filter(target__in=targets)
+        .order_by()
+        .only("target_id", "period_year", "period_kind", "value")
     ):
         by_target[m.target_id].append(Point(m.period.end, m.value))
     computed = computed_values([t for t in targets if t.source == Target.Source.COMPUTED], today)

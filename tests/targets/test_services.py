@@ -289,3 +289,27 @@ def _test_promotion_records(year: int) -> None:
             place="Tuyên Quang",
             state=state,
         )
+
+
+def test_computed_figures_are_kept_until_a_counted_record_changes(
+    django_assert_num_queries, reporter
+):
+    target = _target("cumulative", 10, computed="new_partners")
+    entered = _target("cumulative", 10, code="E1", owner_agency=reporter.agency)
+    first = PartnerFactory(relation_established_on=date(2026, 2, 1))
+    today = date(2026, 10, 1)
+    assert target_states([target], today=today)[0].latest.value == 1
+    with django_assert_num_queries(1):  # the measurements only
+        assert target_states([target], today=today)[0].latest.value == 1
+
+    PartnerFactory(relation_established_on=date(2026, 3, 1))
+    assert target_states([target], today=today)[0].latest.value == 2
+    first.delete()
+    assert target_states([target], today=today)[0].latest.value == 1
+    # Measurements are never kept: a value recorded shows at once.
+    with time_machine.travel(date(2026, 7, 1)):
+        measurement_record(
+            target=entered, user=reporter, period=Period(2026, "semiannual"), value=Decimal(4)
+        )
+    states = target_states([target, entered], today=today)
+    assert [s.latest.value for s in states] == [1, 4]
