@@ -78,11 +78,15 @@ class AgreementQuerySet(models.QuerySet):
             return self
         if not user.is_authenticated or not user.agency_id:
             return self.none()
+        # "id IN (the agreements the agency coordinates)" rather than a correlated EXISTS:
+        # PostgreSQL hashes the few ids once, and costs the plan for what it is (an EXISTS
+        # in an OR is costed per row: a whole-registry COUNT then looked expensive enough
+        # to be JIT-compiled, +0.4 s at national scale).
         coordinated = Agreement.coordinating_agencies.through.objects.filter(
-            agreement_id=OuterRef("pk"), agency_id=user.agency_id
-        )
+            agency_id=user.agency_id
+        ).values("agreement_id")
         return self.filter(
-            Q(is_public=True) | Q(lead_agency_id=user.agency_id) | Exists(coordinated)
+            Q(is_public=True) | Q(lead_agency_id=user.agency_id) | Q(pk__in=coordinated)
         )
 
     def in_force(self) -> AgreementQuerySet:
@@ -244,7 +248,14 @@ class Agreement(models.Model):
         indexes = [
             models.Index(fields=["state", "end_on"], name="agreement_state_end_idx"),
             models.Index(fields=["lead_agency", "state"], name="agreement_lead_state_idx"),
-            models.Index(fields=["signed_on"], name="agreement_signed_idx"),
+            # The lists' order (newest signature first): the first page is read from the
+            # index, however many agreements have no signature date yet (they all tie).
+            models.Index(fields=["-signed_on", "-id"], name="agreement_list_order_idx"),
+            # What an agency reporter may see (public, led, coordinated): the list's COUNT
+            # reads this index alone instead of the whole table.
+            models.Index(
+                fields=["is_public", "lead_agency", "id"], name="agreement_visibility_idx"
+            ),
         ]
 
     def __str__(self) -> str:
