@@ -1,9 +1,15 @@
 """Several counts in one round trip to the database.
 
 A dashboard shows a dozen figures, each the size of a different queryset. Counted one by one
-they cost a query each; ``count_each`` sends them as one statement of scalar subqueries,
-``SELECT (SELECT COUNT(*) FROM (…)), (SELECT COUNT(*) FROM (…)), …``, built from the querysets'
-own SQL, so that each figure keeps the filters its app defines for it.
+they cost a query each; ``count_each`` sends them as one statement, built from the querysets'
+own SQL so that each figure keeps the filters its app defines for it. The counts of one
+queryset under different conditions (overdue / due, by state) are made in one pass over its
+rows::
+
+    SELECT c0.n0, c0.n1, c1.n0 FROM
+      (SELECT COUNT(CASE WHEN … THEN 1 END) AS n0, COUNT(CASE WHEN … THEN 1 END) AS n1
+       FROM … WHERE …) AS c0,
+      (SELECT COUNT(…) AS n0 FROM … WHERE …) AS c1
 """
 
 from __future__ import annotations
@@ -12,34 +18,53 @@ from collections.abc import Mapping
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
+
+Counted = QuerySet | tuple[QuerySet, Q]
 
 
-def _sql(queryset: QuerySet) -> tuple[str, tuple] | None:
-    """The queryset's rows as a subquery selecting only their primary key (None: empty)."""
-    query = queryset.order_by().values("pk").query
+def _compile(queryset: QuerySet) -> tuple[str, tuple] | None:
     try:
-        sql, params = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+        sql, params = queryset.query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
     except EmptyResultSet:  # .none(), or a filter on an empty list
         return None
     return sql, tuple(params)
 
 
-def count_each(querysets: Mapping[str, QuerySet]) -> dict[str, int]:
-    """``{name: queryset.count()}`` in one query (none if every queryset is empty by
-    construction). Identical querysets are counted once."""
-    subqueries: dict[tuple[str, tuple], int] = {}
-    where: dict[str, int | None] = {}
-    for name, queryset in querysets.items():
-        compiled = _sql(queryset)
-        where[name] = None if compiled is None else subqueries.setdefault(compiled, len(subqueries))
-    values: list[int] = []
-    if subqueries:
-        columns, params = [], []
-        for index, (sql, subquery_params) in enumerate(subqueries):
-            columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{index})")
-            params.extend(subquery_params)
+def _count(condition: Q | None) -> Func:
+    """``COUNT`` as a plain function, so that Django adds no GROUP BY: one row, always."""
+    counted = F("pk") if condition is None else Case(When(condition, then=Value(1)))
+    return Func(counted, function="COUNT", output_field=IntegerField())
+
+
+def count_each(counts: Mapping[str, Counted]) -> dict[str, int]:
+    """``{name: how many rows}`` in one query: a queryset's rows, or for a pair
+    ``(queryset, condition)`` its rows that match the condition (the pairs of one queryset
+    are counted in one pass over it). No query if every queryset is empty by construction."""
+    groups: dict[tuple[str, tuple], tuple[QuerySet, dict[str, Q | None]]] = {}
+    result: dict[str, int] = {}
+    for name, entry in counts.items():
+        queryset, condition = entry if isinstance(entry, tuple) else (entry, None)
+        queryset = queryset.order_by()
+        key = _compile(queryset.values("pk"))
+        if key is None:
+            result[name] = 0
+            continue
+        groups.setdefault(key, (queryset, {}))[1][name] = condition
+    if groups:
+        quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+        tables, columns, params, names = [], [], [], []
+        for index, (queryset, conditions) in enumerate(groups.values()):
+            aliases = {name: f"n{number}" for number, name in enumerate(conditions)}
+            sql, table_params = _compile(
+                queryset.values(**{aliases[name]: _count(c) for name, c in conditions.items()})
+            )
+            tables.append(f"({sql}) AS {quote(f'c{index}')}")
+            params.extend(table_params)
+            for name, alias in aliases.items():
+                columns.append(f"{quote(f'c{index}')}.{quote(alias)}")
+                names.append(name)
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)}", params)
-            values = list(cursor.fetchone())
-    return {name: 0 if index is None else values[index] for name, index in where.items()}
+            cursor.execute(f"SELECT {', '.join(columns)} FROM {', '.join(tables)}", params)
+            result.update(zip(names, cursor.fetchone(), strict=True))
+    return {name: result[name] for name in counts}

@@ -356,32 +356,33 @@ def count_by_kind(alerts: Iterable[Alert]) -> dict[str, int]:
     return {kind: counts.get(kind, 0) for kind in AlertKind.values}
 
 
-def alert_querysets(user, today: date) -> dict[str, QuerySet]:
+def alert_querysets(user, today: date) -> dict[str, QuerySet | tuple[QuerySet, Q]]:
     """The rows behind each kind of the user's alerts: the filters of ``alerts_for``, not yet
-    run, so that a page can count them together with its other figures."""
+    run, so that a page can count them (``accounts.counting.count_each``) together with its
+    other figures. Kinds drawn from the same rows (overdue or due) are a pair
+    ``(rows, condition)``, counted in one pass."""
     agreements = agreements_in_scope(user)
     reviews = _review_rows(agreements, today)
     notices = LegalNotice.objects.pending().filter(agreement__in=agreements)
-    querysets = {
-        AlertKind.NOTICE_OVERDUE: notices.filter(due_on__lt=today),
-        AlertKind.REVIEW_OVERDUE: reviews.filter(is_overdue=True),
+    counted = {
+        AlertKind.NOTICE_OVERDUE: (notices, Q(due_on__lt=today)),
+        AlertKind.REVIEW_OVERDUE: (reviews, Q(is_overdue=True)),
         AlertKind.OUTPUT_PAST_DUE: outputs_in_scope(user)
         .past_due(today)
         .exclude(agreement__state__in=ENDED_STATES),
         AlertKind.EXPIRING: agreements.expiring(today, within=EXPIRY_BANDS[-1]).exclude(
             auto_renewal=True
         ),
-        AlertKind.NOTICE_DUE: notices.filter(due_on__gte=today),
-        AlertKind.REVIEW_DUE: reviews.filter(is_overdue=False),
+        AlertKind.NOTICE_DUE: (notices, Q(due_on__gte=today)),
+        AlertKind.REVIEW_DUE: (reviews, Q(is_overdue=False)),
         AlertKind.STALE: agreements.stale(today, months=STALE_MONTHS),
     }
-    return {kind: querysets[kind] for kind in AlertKind.values}
+    return {kind: counted[kind] for kind in AlertKind.values}
 
 
 def alert_counts(user, today: date) -> dict[str, int]:
     """How many alerts of each kind the user has: ``count_by_kind(alerts_for(user, today))``
-    counted in the database (one query for every kind) without loading the rows, for the
-    home page's cards."""
+    counted in the database (one query for every kind) without loading the rows."""
     return count_each(alert_querysets(user, today))
 
 

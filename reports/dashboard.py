@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import permissions as perms
-from accounts.counting import count_each
+from accounts.counting import Counted, count_each
 
 from .models import IssuedReport, ReportingPeriod
 
@@ -49,30 +49,28 @@ def _coverage_querysets(user, today: date):
     return period, {"in_force": in_force, "reviewed": in_force.reviewed_in(period)}
 
 
-def _partner_querysets() -> dict[str, QuerySet]:
+def _partner_querysets() -> dict[str, Counted]:
     from partners.models import Partner
 
-    querysets = {"partners:count": Partner.objects.all()}
-    querysets["partners:twinned"] = Partner.objects.filter(is_twinned=True)
+    partners = Partner.objects.all()
+    counted = {"partners:count": partners, "partners:twinned": (partners, Q(is_twinned=True))}
     for status in Partner.RelationStatus.values:
-        querysets[f"partners:{status}"] = Partner.objects.filter(relation_status=status)
-    return querysets
+        counted[f"partners:{status}"] = (partners, Q(relation_status=status))
+    return counted
 
 
-def _delegation_querysets(today: date) -> dict[str, QuerySet]:
+def _delegation_querysets(today: date) -> dict[str, Counted]:
     """``delegations.services.delegation_totals`` of the year so far, as counts: delegations
     done per direction, and their members (person-trips are both)."""
     from delegations.models import Delegation, DelegationMember, Direction
 
     done = Delegation.objects.done().filter(actual_start__range=(date(today.year, 1, 1), today))
-    querysets = {}
+    members = DelegationMember.objects.filter(delegation__in=done.values("pk"))
+    counted = {}
     for direction in Direction.values:
-        delegations = done.filter(direction=direction)
-        querysets[f"delegations:{direction}"] = delegations
-        querysets[f"members:{direction}"] = DelegationMember.objects.filter(
-            delegation__in=delegations.values("pk")
-        )
-    return querysets
+        counted[f"delegations:{direction}"] = (done, Q(direction=direction))
+        counted[f"members:{direction}"] = (members, Q(delegation__direction=direction))
+    return counted
 
 
 def _latest_period(today: date) -> ReportingPeriod | None:

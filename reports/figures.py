@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import number_format
 from django_countries import countries
@@ -72,7 +72,7 @@ def _agreement_figures(period: Period, agency=None) -> dict:
             "in_force": in_force,
             "reviewed": in_force.reviewed_in(period),
             "outputs": outputs,
-            "outputs_done": outputs.filter(status=Output.Status.ACHIEVED),
+            "outputs_done": (outputs, Q(status=Output.Status.ACHIEVED)),
         }
     )
     signed = _signed_rows(agreements.signed_between(period.start, period.end))

@@ -339,20 +339,23 @@ def _late_from(period: ReportingPeriod) -> datetime:
     return timezone.make_aware(datetime.combine(period.deadline + timedelta(days=1), time.min))
 
 
-def completeness_querysets(period: ReportingPeriod) -> dict[str, QuerySet]:
-    """The rows behind each figure of ``Completeness``, to be counted (``count_each``) alone
-    or together with other figures; ``completeness_from_counts`` reads the counts."""
-    reports = AgencyReport.objects.filter(period=period, agency__expected_in_periods=period)
+def completeness_querysets(period: ReportingPeriod) -> dict[str, QuerySet | tuple[QuerySet, Q]]:
+    """The rows behind each figure of ``Completeness`` (a queryset, or a queryset and a
+    condition), to be counted (``count_each``) alone or together with other figures;
+    ``completeness_from_counts`` reads the counts."""
+    # The expected agencies as rows of the many-to-many table: no join to the agencies.
+    expected = ReportingPeriod.expected_agencies.through.objects.filter(reportingperiod=period)
+    reports = AgencyReport.objects.filter(period=period, agency_id__in=expected.values("agency_id"))
     late_from = _late_from(period)
-    querysets = {
-        "expected": Agency.objects.filter(expected_in_periods=period),
+    counted = {
+        "expected": expected,
         "reports": reports,
-        "submitted": reports.filter(first_submitted_at__isnull=False),
-        "on_time": reports.filter(first_submitted_at__lt=late_from),
-        "late": reports.filter(first_submitted_at__gte=late_from),
-        **{f"state:{state}": reports.filter(state=state) for state in AgencyReport.State.values},
+        "submitted": (reports, Q(first_submitted_at__isnull=False)),
+        "on_time": (reports, Q(first_submitted_at__lt=late_from)),
+        "late": (reports, Q(first_submitted_at__gte=late_from)),
+        **{f"state:{state}": (reports, Q(state=state)) for state in AgencyReport.State.values},
     }
-    return {f"completeness:{name}": queryset for name, queryset in querysets.items()}
+    return {f"completeness:{name}": entry for name, entry in counted.items()}
 
 
 def completeness_from_counts(period: ReportingPeriod, counts: dict[str, int]) -> Completeness:
