@@ -476,12 +476,17 @@ def search(request: HttpRequest) -> HttpResponse:
     query = search_query(request.GET.get("q"))
     partners = agreements = []
     if fold(query):
-        partners = list(Partner.objects.search(query).with_related().order_by("name_vi")[:50])
+        # Only what the page shows: names, number, title and state.
+        partners = list(
+            Partner.objects.search(query)
+            .only("pk", "name_vi", "name_native")
+            .order_by("name_vi")[:50]
+        )
         agreements = list(
             Agreement.objects.visible_to(request.user)
             .search(query)
-            .for_list()
-            .order_by("-signed_on")[:50]
+            .only("pk", "number", "title_vi", "state")
+            .order_by("-signed_on", "-id")[:50]
         )
     return render(
         request,

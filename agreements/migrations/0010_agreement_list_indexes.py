@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_manager_with_agency'),
-        ('agreements', '0009_history_review_output_value'),
-        ('partners', '0003_fill_search_text'),
+        ("accounts", "0003_user_manager_with_agency"),
+        ("agreements", "0009_history_review_output_value"),
+        ("partners", "0003_fill_search_text"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='agreement',
-            name='agreement_signed_idx',
+            model_name="agreement",
+            name="agreement_signed_idx",
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['-signed_on', '-id'], name='agreement_list_order_idx'),
+            model_name="agreement",
+            index=models.Index(fields=["-signed_on", "-id"], name="agreement_list_order_idx"),
         ),
         migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['is_public', 'lead_agency', 'id'], name='agreement_visibility_idx'),
+            model_name="agreement",
+            index=models.Index(
+                fields=["is_public", "lead_agency", "id"], name="agreement_visibility_idx"
+            ),
         ),
     ]

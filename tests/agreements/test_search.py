@@ -76,3 +76,27 @@ def test_search_page_respects_visibility(client, request, agency, who):
 
 def test_search_page_anonymous(client):
     assert client.get(reverse("search"), {"q": "x"})["Location"].startswith("/accounts/login/")
+
+
+def test_search_page_queries_do_not_grow_with_the_matches(client, official):
+    """Partners and agreements found, each read in one query with only what the page shows
+    (no query per row, whatever the number of matches)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(official)
+    url = reverse("search")
+    counts = []
+    for batch in (2, 30):
+        for _ in range(batch):
+            partner = PartnerFactory(name_vi=f"Tỉnh Hòa Bình {Agreement.objects.count()}")
+            AgreementFactory(title_vi="Hợp tác Hòa Bình").partners.set([partner])
+        client.get(url, {"q": "hoa binh"})  # the session's refresh, if due
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"q": "hoa binh"})
+        counts.append(len(captured))
+        assert len(response.context["agreements"]) == Agreement.objects.count()
+        found = Partner.objects.filter(name_vi__startswith="Tỉnh Hòa Bình")
+        assert len(response.context["partners"]) == found.count()
+    assert counts[0] == counts[1] <= 4
+    assert "Hợp tác Hòa Bình" in response.content.decode()
