@@ -13,7 +13,7 @@ role's page shows, so that only one request a minute pays for the counting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Q
@@ -151,7 +151,8 @@ def home_figures(user, today: date, *, dashboard: bool = False, partners: bool =
         return _compute(user, today, dashboard=dashboard, partners=partners)
     key = f"home-figures:{today.isoformat()}:dashboard={int(dashboard)}:partners={int(partners)}"
     figures = cache.get(key)
-    if figures is None:
+    # The age is checked here too: the cache's own expiry runs on its server's clock.
+    if figures is None or timezone.now() - figures.computed_at > timedelta(seconds=CACHE_SECONDS):
         figures = _compute(user, today, dashboard=dashboard, partners=partners)
         figures.cached = True
         cache.set(key, figures, CACHE_SECONDS)

@@ -37,9 +37,9 @@ def _session_media_root(tmp_path_factory) -> Iterator[Path]:
 def _empty_cache() -> None:
     """Each test starts with an empty cache, as it starts with an empty database: the home
     page keeps its figures for a minute (reports.dashboard), which would leak between tests."""
-    from django.core.cache import cache
+    from tests.caching import clear_cache
 
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

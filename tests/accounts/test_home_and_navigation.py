@@ -1,7 +1,7 @@
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from tests.caching import clear_cache
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_home_query_count_is_fixed(client, request, role, django_assert_max_num_
     for count in (1, 30):
         PartnerFactory.create_batch(count)
         AgreementFactory.create_batch(count, lead_agency=user.agency or AgencyFactory())
-        cache.clear()  # the figures of those who see every agency are kept for a minute
+        clear_cache()  # the figures of those who see every agency are kept for a minute
         client.force_login(user)
         # The figures (agreements, alerts, partners, the delegations and reports of the
         # leaders' dashboard) are counted in one query; the dashboard adds the latest period,

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +24,7 @@ from reports.models import ConsolidatedReport
 from targets.models import Target
 from targets.services import STATUS_LABELS, target_states
 from tests.agreements.test_alerts import review
+from tests.caching import clear_cache
 from tests.delegations.factories import DelegationFactory, MemberFactory
 from tests.factories import AgreementFactory, PartnerFactory, UserFactory
 from tests.targets.factories import TargetFactory
@@ -87,7 +87,7 @@ def test_leader_dashboard(client, leader, official, agency, period, django_asser
     for day in range(6, 12):
         _issued(official, day)
     TargetFactory.create_batch(3, computed_partners=True)
-    cache.clear()  # the figures are kept for a minute
+    clear_cache()  # the figures are kept for a minute
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("home"))
     assert response.context["dashboard"]["outbound"].delegations == 22
