@@ -12,8 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -123,13 +122,15 @@ class DelegationListView(ListView):
 
 def _list_rows(delegations, today: date) -> None:
     """Sets on each delegation of the list's page what its row prints, worked out once per
-    page rather than by template lookups and filters in every row: the detail URL, the
-    purpose and country names (translated once per value), the state and report badges
-    (rendered once per value), the partners' names (one query for the page), the dates and
-    the results report's status and due date."""
+    page rather than by template lookups and filters in every row: the purpose and country
+    names (translated once per value), the state and report badges (rendered once per
+    value), the partners' names (one query for the page), the dates and the results
+    report's status and due date."""
     delegations = list(delegations)
-    detail_url = _url_maker("delegations:detail")
-    short_date = _date_formatter()
+
+    def short_date(value: date) -> str:
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
     purposes = {value: str(label) for value, label in Purpose.choices}
     state_badges = {value: badges.state_badge(value, label) for value, label in D.choices}
     report_badges = {report: badges.report_badge(report) for report in badges.REPORT_BADGES}
@@ -139,7 +140,6 @@ def _list_rows(delegations, today: date) -> None:
         code = delegation.country.code
         if code not in country_names:
             country_names[code] = countries.name(code)
-        delegation.url = detail_url(delegation.pk)
         delegation.purpose_label = purposes.get(delegation.purpose, delegation.purpose)
         delegation.state_badge = state_badges.get(delegation.state) or badges.state_badge(
             delegation.state, delegation.state
@@ -170,29 +170,6 @@ def _partner_names(delegation_ids: list[int]) -> dict[int, list[str]]:
     for delegation_id, name in rows:
         names.setdefault(delegation_id, []).append(name)
     return names
-
-
-def _url_maker(name: str):
-    """``pk -> reverse(name, args=[pk])`` for a URL whose only argument is a pk, reversed once:
-    the URL of a placeholder pk, with the pk put in its place."""
-    placeholder = "2147483647"
-    pattern = reverse(name, args=[int(placeholder)])
-    head, _sep, tail = pattern.partition(placeholder)
-    return lambda pk: f"{head}{pk}{tail}"
-
-
-def _date_formatter():
-    """A date in the active language's SHORT_DATE_FORMAT (as ``|date:"SHORT_DATE_FORMAT"``),
-    with the format looked up once and each date formatted once."""
-    date_format = get_format("SHORT_DATE_FORMAT")
-    formatted: dict[date, str] = {}
-
-    def short_date(value: date) -> str:
-        if value not in formatted:
-            formatted[value] = dateformat.format(value, date_format)
-        return formatted[value]
-
-    return short_date
 
 
 def _render_detail(

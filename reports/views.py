@@ -10,10 +10,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -162,6 +161,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "page_obj": page,
             "status": status,
+            "query_string": urlencode({"status": status}) if status else "",
             "today": timezone.localdate(),
             "can_manage": permissions.can_manage_periods(request.user),
         },
@@ -179,9 +179,6 @@ def _completeness_row_values(rows: list[services.CompletenessRow], period) -> li
     """What each row of the completeness table prints (the badge of
     reports/_state_badge.html, the submission time, the contacts), worked out once per page
     rather than by template lookups, includes and filters in every row."""
-    placeholder = "2147483647"
-    report_url = reverse("reports:report_detail", args=[int(placeholder)])
-    datetime_format = get_format("SHORT_DATETIME_FORMAT")
     labels = {value: str(label) for value, label in AgencyReport.State.choices}
     not_started = _("Not started")
     missing_badge = "text-bg-danger" if period.is_past_deadline else "text-bg-secondary"
@@ -193,13 +190,15 @@ def _completeness_row_values(rows: list[services.CompletenessRow], period) -> li
             {
                 "short_name": agency.short_name,
                 "name": agency.name,
-                "url": report_url.replace(placeholder, str(report.pk)) if report else "",
+                "url": report.get_absolute_url() if report else "",
                 "status": row.status,
                 "badge": BADGE_CLASSES.get(row.status, "text-bg-secondary")
                 if report
                 else missing_badge,
                 "label": labels.get(report.state, report.state) if report else not_started,
-                "submitted_on": dateformat.format(timezone.localtime(submitted), datetime_format)
+                "submitted_on": formats.date_format(
+                    timezone.localtime(submitted), "SHORT_DATETIME_FORMAT"
+                )
                 if submitted
                 else "—",
                 "late": row.late,
