@@ -45,12 +45,17 @@ def _groups(sections, bodies: dict[str, str]) -> list[dict]:
     return groups
 
 
+def _html(template: str, context: dict) -> str:
+    with translation.override(PDF_LANGUAGE), timezone.override(PDF_TIME_ZONE):
+        return render_to_string(template, {"portal": settings.PORTAL, **context})
+
+
 def _render(template: str, context: dict) -> bytes:
+    # Imported here so that web processes never load WeasyPrint; Celery workers load it once
+    # at start (config.celery_app.preload_pdf_renderer).
     from config.pdf import render_pdf
 
-    with translation.override(PDF_LANGUAGE), timezone.override(PDF_TIME_ZONE):
-        html = render_to_string(template, {"portal": settings.PORTAL, **context})
-        return render_pdf(html)
+    return render_pdf(_html(template, context))
 
 
 def render_agency_version_pdf(version: AgencyReportVersion) -> bytes:
@@ -73,6 +78,15 @@ def render_agency_version_pdf(version: AgencyReportVersion) -> bytes:
 
 def render_issued_pdf(issued: IssuedReport) -> bytes:
     """An issued consolidated report: header, sections, recipients and signature, annexes."""
+    return _render("reports/pdf/issued_report.html", _issued_context(issued))
+
+
+def issued_html(issued: IssuedReport) -> str:
+    """The HTML that ``render_issued_pdf`` lays out (the benchmark's WeasyPrint reference)."""
+    return _html("reports/pdf/issued_report.html", _issued_context(issued))
+
+
+def _issued_context(issued: IssuedReport) -> dict:
     snapshot = issued.snapshot
     kind = snapshot["kind"]
     bodies = {s["key"]: s["body"] for s in snapshot["sections"]}
@@ -81,7 +95,7 @@ def render_issued_pdf(issued: IssuedReport) -> bytes:
         periodic = kind in (ConsolidatedReport.Kind.SEMIANNUAL, ConsolidatedReport.Kind.ANNUAL)
         # Charts were drawn when the draft was gathered (targets.charts escapes every text).
         targets = figures.get("targets", []) if periodic else []
-        context = {
+        return {
             "issued": issued,
             "kind": kind,
             "subject": snapshot["subject"],
@@ -93,4 +107,3 @@ def render_issued_pdf(issued: IssuedReport) -> bytes:
             "date_short": issued.issued_on.strftime("%d/%m/%Y"),
             "periodic": periodic,
         }
-    return _render("reports/pdf/issued_report.html", context)
