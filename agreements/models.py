@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Agency
+from accounts.search import matching_every_word
 from accounts.text import file_stem, fold
 from partners.models import Partner
 from reports.periods import Period, PeriodKind
@@ -123,11 +124,8 @@ class AgreementQuerySet(models.QuerySet):
         return self.in_force().filter(updated_at__date__lt=cutoff).exclude(Exists(recent_review))
 
     def search(self, query: str) -> AgreementQuerySet:
-        words = fold(query).split()
-        qs = self
-        for word in words:
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Every word of ``query`` in the search text, with or without accents."""
+        return matching_every_word(self, query)
 
     def for_list(self) -> AgreementQuerySet:
         """What a row of a list shows: the lead agency, and the partners' names as a plain

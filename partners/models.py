@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from accounts.search import matching_every_word
 from accounts.text import fold, nfc
 
 
@@ -15,10 +16,8 @@ class PartnerQuerySet(models.QuerySet):
         return self.select_related("parent")
 
     def search(self, query: str) -> "PartnerQuerySet":
-        qs = self
-        for word in fold(query).split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+        """Every word of ``query`` in the search text, with or without accents."""
+        return matching_every_word(self, query)
 
 
 class Partner(models.Model):
