@@ -5,6 +5,7 @@ import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts import search
 from accounts.search import SQLITE_FTS_TABLES, fts5_phrase
 from agreements.models import Agreement
 from partners.models import Partner
@@ -111,11 +112,14 @@ def _fields(agreement: Agreement) -> dict:
 
 
 @sqlite_only
-def test_sqlite_reads_the_trigram_index_and_keeps_it_in_step(agreements):
+def test_sqlite_reads_the_trigram_index_for_rare_words_and_keeps_it_in_step(agreements):
     with CaptureQueriesContext(connection) as queries:
         assert titles("nhan luc y") == []
         assert titles("nhan luc") == ["Hợp tác đào tạo nguồn nhân lực"]
     sql = [q["sql"] for q in queries.captured_queries]
+    # Each search: how many rows the index holds for the words (at most SQLITE_COMMON), then
+    # the rows through the index.
+    assert len(sql) == 4
     assert all("agreement_search_fts" in s and "MATCH" in s for s in sql), sql
     in_step()
     with connection.cursor() as cursor:
@@ -123,3 +127,15 @@ def test_sqlite_reads_the_trigram_index_and_keeps_it_in_step(agreements):
     Agreement.objects.update(search_text="khac")
     with pytest.raises(DatabaseError, match=r"malformed|corrupt"):
         in_step()
+
+
+@sqlite_only
+def test_sqlite_reads_rows_in_order_for_common_words(agreements, monkeypatch):
+    monkeypatch.setattr(search, "SQLITE_COMMON", 2)
+    with CaptureQueriesContext(connection) as queries:
+        # "hop tac" is in two agreements: common, read without the index, the same rows.
+        assert titles("hop tac") == ["Hợp tác y tế biên giới", "Hợp tác đào tạo nguồn nhân lực"]
+        assert titles("nhan luc") == ["Hợp tác đào tạo nguồn nhân lực"]
+    probe, common, probe_rare, rare = (q["sql"] for q in queries.captured_queries)
+    assert "MATCH" in probe and "MATCH" not in common and "LIKE" in common
+    assert "MATCH" in probe_rare and "MATCH" in rare

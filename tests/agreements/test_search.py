@@ -98,5 +98,7 @@ def test_search_page_queries_do_not_grow_with_the_matches(client, official):
         assert len(response.context["agreements"]) == Agreement.objects.count()
         found = Partner.objects.filter(name_vi__startswith="Tỉnh Hòa Bình")
         assert len(response.context["partners"]) == found.count()
-    assert counts[0] == counts[1] <= 4
+    # Session, user, partners, agreements; on SQLite each search first asks its trigram
+    # index how common the words are (accounts.search).
+    assert counts[0] == counts[1] <= (6 if connection.vendor == "sqlite" else 4)
     assert "Hợp tác Hòa Bình" in response.content.decode()
