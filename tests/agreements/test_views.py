@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
 from agreements.models import Agreement, AgreementDocument, Output, Review
@@ -83,7 +84,8 @@ def test_list_and_detail_query_counts_do_not_grow(client, official, django_asser
     with django_assert_max_num_queries(7):
         response = client.get(reverse("agreements:list"))
     assert len(response.context["agreements"]) == 50
-    with django_assert_max_num_queries(7):
+    # On SQLite a search first asks the trigram index how common its words are.
+    with django_assert_max_num_queries(8 if connection.vendor == "sqlite" else 7):
         client.get(reverse("agreements:list") + "?q=hop+tac&state=in_force")
     with django_assert_max_num_queries(9):
         assert client.get(detail.get_absolute_url()).status_code == 200

@@ -24,6 +24,7 @@ from .table import Check, Row, check_max
 P95_GOAL_MS = {"tiny": 30, "province": 30, "national": 50}
 SEARCH_P95_GOAL_MS = 50
 MAX_QUERIES = 12
+REFERENCE_PAGE = "reference: bare Django ListView (not judged)"
 WARM_UP = 3
 
 
@@ -176,6 +177,11 @@ def page_rows(
                 f"pages: {name:<40} {values['queries']:>3} queries  p50 {values['p50 ms']:6.1f} ms"
                 f"  p95 {values['p95 ms']:6.1f} ms"
             )
+    # The same harness on a bare Django ListView of the agreements (tests/bench/urls.py), not
+    # judged: what a page of 50 rows costs on this machine before the portal does anything.
+    values = measure(clients["official"], [reverse("bench_bare_list")], requests, warm_up)
+    rows.append(Row("pages", f"{REFERENCE_PAGE} · official", values))
+    log(f"pages: {REFERENCE_PAGE}: p50 {values['p50 ms']:.1f} ms  p95 {values['p95 ms']:.1f} ms")
     return rows
 
 

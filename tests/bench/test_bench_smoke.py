@@ -30,6 +30,7 @@ def tiny_data():
 
 def expected_names() -> list[tuple[str, str]]:
     names = [("pages", f"{page.name} · {role}") for page in pages.PAGES for role in page.roles]
+    names += [("pages", pages.REFERENCE_PAGE)]
     names += [("search", "search page"), ("load", "agreement list (portal)"), ("load", "bare")]
     names += [("load", "ratio"), ("pdf", "consolidated"), ("pdf", "annex")]
     names += [("import", "portal: check"), ("import", "portal: import"), ("import", "default")]
