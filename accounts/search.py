@@ -43,6 +43,8 @@ def fts5_phrase(word: str) -> str:
 
 
 def matching_every_word(queryset: QuerySet, query: str) -> QuerySet:
+    """``queryset`` narrowed to the records whose ``search_text`` holds every folded word of
+    ``query`` (on SQLite, after one query to the trigram index: see above)."""
     words = fold(query).split()
     for word in words:
         queryset = queryset.filter(search_text__contains=word)

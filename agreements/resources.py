@@ -42,6 +42,7 @@ from import_export.fields import Field
 from import_export.widgets import Widget
 
 from accounts.models import Agency
+from accounts.paging import list_counts_forget
 from accounts.text import INVISIBLE_RE, nfc
 from partners.models import Partner
 
@@ -1187,6 +1188,8 @@ def agreements_bulk_create(*, user, agreements: list[Agreement]) -> list[Agreeme
             else:
                 _copy_m2m_to_history(name, ids, last)
         _copy_to_history(LegalNotice, "agreement_id", [a.pk for a in signed], user=user, when=when)
+    # Raw inserts send no signal: the list pages' counts are told here.
+    list_counts_forget()
     return agreements
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.errors import DomainError
+from accounts.paging import KeptCountPaginator
 from accounts.text import fold, search_query
 from partners.models import Partner
 
@@ -62,6 +63,7 @@ class AgreementListView(ListView):
     template_name = "agreements/agreement_list.html"
     context_object_name = "agreements"
     paginate_by = 50
+    paginator_class = KeptCountPaginator
 
     def get_queryset(self):
         self.filter_form = AgreementFilterForm(self.request.GET or None)
@@ -453,6 +455,7 @@ class ReviewCoverageView(ListView):
     template_name = "agreements/review_coverage.html"
     context_object_name = "unreviewed"
     paginate_by = 50
+    paginator_class = KeptCountPaginator
 
     def get_queryset(self):
         self.coverage = services.review_coverage(

@@ -6,3 +6,9 @@ class DelegationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "delegations"
     verbose_name = _("Delegations and conferences")
+
+    def ready(self) -> None:
+        from accounts.paging import forget_counts_on_writes
+
+        # The list pages' counts (accounts.paging) follow every write to this app's records.
+        forget_counts_on_writes(self)

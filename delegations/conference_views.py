@@ -21,6 +21,7 @@ from django.views.generic import FormView, ListView
 
 from accounts.errors import DomainError
 from accounts.history import kind_for_model
+from accounts.paging import KeptCountPaginator
 from agreements.views import _form_error
 from reports.periods import Period, PeriodKind
 
@@ -83,6 +84,7 @@ class ConferenceListView(ListView):
     template_name = "delegations/conference_list.html"
     context_object_name = "conferences"
     paginate_by = 50
+    paginator_class = KeptCountPaginator
 
     def get_queryset(self):
         self.filter_form = ConferenceFilterForm(self.request.GET or None)

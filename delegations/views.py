@@ -21,6 +21,7 @@ from django.views.generic import ListView
 from django_countries import countries
 
 from accounts.errors import DomainError
+from accounts.paging import KeptCountPaginator
 from agreements.models import Agreement
 from agreements.views import _form_error
 
@@ -94,6 +95,7 @@ class DelegationListView(ListView):
     template_name = "delegations/delegation_list.html"
     context_object_name = "delegations"
     paginate_by = 50
+    paginator_class = KeptCountPaginator
 
     def get_queryset(self):
         self.today = timezone.localdate()

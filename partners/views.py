@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.errors import DomainError
+from accounts.paging import KeptCountPaginator
 from accounts.text import search_query
 from agreements import permissions as agreement_perms
 from agreements.models import Agreement, Review
@@ -29,6 +30,7 @@ class PartnerListView(ListView):
     template_name = "partners/partner_list.html"
     context_object_name = "partners"
     paginate_by = 50
+    paginator_class = KeptCountPaginator
 
     def get_queryset(self):
         queryset = Partner.objects.with_related()
