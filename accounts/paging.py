@@ -6,11 +6,11 @@ figure on every page of the list and for every user with the same view of it. Th
 kept in the shared cache for ``COUNT_SECONDS`` under the query's own SQL (its filters, and
 for a reporter their agency), so each distinct list is counted once a minute at most.
 
-Any write to the registers (a save, a delete, a change of linked records in the agreements,
-partners or delegations apps, sent as signals) starts a new generation of counts at once, so
-a user sees a record they just added counted. Bulk imports, which send no signal, call
-:func:`list_counts_forget` themselves; anything else written behind the ORM's back shows in
-the counts within the minute.
+Any write to a register that a list pages through (agreements and their reviews, partners,
+delegations, conferences: a save, a delete, a change of linked records, sent as signals)
+starts a new generation of counts at once, so a user sees a record they just added counted.
+Bulk imports, which send no signal, call :func:`list_counts_forget` themselves; anything else
+written behind the ORM's back shows in the counts within the minute.
 """
 
 from __future__ import annotations
@@ -69,10 +69,10 @@ def _forget_on_write(sender, **kwargs) -> None:
     list_counts_forget()
 
 
-def forget_counts_on_writes(app_config) -> None:
-    """Connect every model of ``app_config`` (and its many-to-many tables) so that a write
-    to it starts a new generation of list counts. Called from the apps' ``ready()``."""
-    for model in app_config.get_models():
+def forget_counts_on_writes(*models) -> None:
+    """Connect each register's model (and its many-to-many tables) so that a write to it
+    starts a new generation of list counts. Called from the apps' ``ready()``."""
+    for model in models:
         uid = f"list-counts-{model._meta.label_lower}"
         post_save.connect(_forget_on_write, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_forget_on_write, sender=model, dispatch_uid=f"{uid}-delete")

@@ -10,5 +10,6 @@ class DelegationsConfig(AppConfig):
     def ready(self) -> None:
         from accounts.paging import forget_counts_on_writes
 
-        # The list pages' counts (accounts.paging) follow every write to this app's records.
-        forget_counts_on_writes(self)
+        # The list pages' counts (accounts.paging) follow every write to the
+        # delegations and conferences.
+        forget_counts_on_writes(*(self.get_model(name) for name in ("Delegation", "Conference")))

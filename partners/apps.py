@@ -10,5 +10,5 @@ class PartnersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.paging import forget_counts_on_writes
 
-        # The list pages' counts (accounts.paging) follow every write to this app's records.
-        forget_counts_on_writes(self)
+        # The list pages' counts (accounts.paging) follow every write to the partners.
+        forget_counts_on_writes(self.get_model("Partner"))
