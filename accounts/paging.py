@@ -23,23 +23,24 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.functional import cached_property
+
+from .writes import forget_on_writes
 
 COUNT_SECONDS = 60
 _GENERATION_KEY = "list-counts:generation"
+
+
+def _new_generation() -> None:
+    cache.set(_GENERATION_KEY, uuid4().hex, None)
 
 
 def list_counts_forget() -> None:
     """Start a new generation of list counts: now, and again once the current transaction
     commits (a page counting meanwhile, which does not see the change yet, may have kept the
     count from before it)."""
-
-    def forget() -> None:
-        cache.set(_GENERATION_KEY, uuid4().hex, None)
-
-    forget()
-    transaction.on_commit(forget)
+    _new_generation()
+    transaction.on_commit(_new_generation)
 
 
 class KeptCountPaginator(Paginator):
@@ -65,20 +66,7 @@ class KeptCountPaginator(Paginator):
         return count
 
 
-def _forget_on_write(sender, **kwargs) -> None:
-    list_counts_forget()
-
-
 def forget_counts_on_writes(*models) -> None:
-    """Connect each register's model (and its many-to-many tables) so that a write to it
-    starts a new generation of list counts. Called from the apps' ``ready()``."""
-    for model in models:
-        uid = f"list-counts-{model._meta.label_lower}"
-        post_save.connect(_forget_on_write, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_forget_on_write, sender=model, dispatch_uid=f"{uid}-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                _forget_on_write,
-                sender=field.remote_field.through,
-                dispatch_uid=f"{uid}-{field.name}",
-            )
+    """Start a new generation of list counts whenever one of these registers is written.
+    Called from the apps' ``ready()``."""
+    forget_on_writes(models, _new_generation, uid="list-counts")

@@ -8,8 +8,8 @@ A side effect only: the figures are right within ``services.COMPUTED_CACHE_SECON
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from accounts.writes import forget_on_writes
 
 # What the computed figures count (see services.computed_records and _figure_expressions),
 # and the targets themselves.
@@ -23,25 +23,13 @@ COUNTED_MODELS = (
 )
 
 
-def _forget(sender, **kwargs) -> None:
+def connect() -> None:
     from .services import computed_values_forget
 
-    # Now, and again once the change is committed: a page counting meanwhile, which does not
-    # see the change yet, may have kept the figures from before it.
-    computed_values_forget()
-    transaction.on_commit(computed_values_forget)
-
-
-def connect() -> None:
-    for label in COUNTED_MODELS:
-        model = apps.get_model(label)
-        for signal in (post_save, post_delete):
-            signal.connect(_forget, sender=model, dispatch_uid=f"targets-forget-{label}")
-        # The lists of records are kept per user: an agreement's coordinating agencies decide
-        # who sees it.
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                _forget,
-                sender=field.remote_field.through,
-                dispatch_uid=f"targets-forget-{label}-{field.name}",
-            )
+    # The lists of records are kept per user: an agreement's coordinating agencies (a
+    # many-to-many link) decide who sees it, so link changes are writes too.
+    forget_on_writes(
+        (apps.get_model(label) for label in COUNTED_MODELS),
+        computed_values_forget,
+        uid="targets-forget",
+    )
