@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency
 from accounts.text import nfc
-from accounts.widgets import LookupChoiceField
+from accounts.widgets import LookupChoiceField, PlainNumberInput, PlainSelect, PlainTextInput
 from partners.models import Partner
 from reports.periods import Period, PeriodKind, current_period
 
@@ -320,9 +320,9 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
 
 
 class AgreementFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, widget=PlainTextInput)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=PlainSelect)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, widget=PlainSelect)
     lead_agency = LookupChoiceField(
         label=_("Lead agency"),
         required=False,
@@ -338,7 +338,11 @@ class AgreementFilterForm(forms.Form):
         label_field="name_vi",
     )
     year = forms.IntegerField(
-        label=_("Year signed"), required=False, min_value=1990, max_value=2100
+        label=_("Year signed"),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        widget=PlainNumberInput,
     )
 
     def __init__(self, *args, **kwargs):

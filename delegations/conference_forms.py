@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import permissions as role
 from accounts.models import Agency
+from accounts.widgets import PlainNumberInput, PlainSelect
 from agreements.forms import DATE_WIDGET, BootstrapMixin
 from partners.models import Partner
 
@@ -17,10 +18,12 @@ C = Conference.State
 
 
 class ConferenceFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=2100, widget=PlainNumberInput
+    )
+    state = forms.ChoiceField(label=_("State"), required=False, widget=PlainSelect)
     organiser = forms.ModelChoiceField(
-        label=_("Organiser"), required=False, queryset=Agency.objects.none()
+        label=_("Organiser"), required=False, queryset=Agency.objects.none(), widget=PlainSelect
     )
 
     def __init__(self, *args, **kwargs):

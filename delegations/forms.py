@@ -14,7 +14,7 @@ from django_countries import countries
 
 from accounts import permissions as roles
 from accounts.models import Agency
-from accounts.widgets import LookupChoiceField
+from accounts.widgets import LookupChoiceField, PlainNumberInput, PlainSelect
 from agreements.forms import DATE_WIDGET, BootstrapMixin
 from agreements.models import Agreement, FieldOfCooperation
 from partners.models import Partner
@@ -265,9 +265,11 @@ class ResultsForm(BootstrapMixin, forms.Form):
 
 
 class DelegationFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
-    direction = forms.ChoiceField(label=_("Direction"), required=False)
-    state = forms.ChoiceField(label=_("State"), required=False)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=2100, widget=PlainNumberInput
+    )
+    direction = forms.ChoiceField(label=_("Direction"), required=False, widget=PlainSelect)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=PlainSelect)
     host_agency = LookupChoiceField(
         label=_("Host agency"),
         required=False,
@@ -278,6 +280,7 @@ class DelegationFilterForm(forms.Form):
     plan = forms.ChoiceField(
         label=_("Plan"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("", _("In and outside the plan")),
             ("in", _("In the plan")),
@@ -287,6 +290,7 @@ class DelegationFilterForm(forms.Form):
     report = forms.ChoiceField(
         label=_("Results report"),
         required=False,
+        widget=PlainSelect,
         choices=[("", _("Any results report")), ("overdue", _("Results report overdue"))],
     )
     partner = LookupChoiceField(

@@ -5,16 +5,26 @@ partners:lookup)."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from django import forms
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Agency
 from accounts.views import LOOKUP_LIMIT
-from accounts.widgets import LookupChoiceField, LookupSelect
+from accounts.widgets import (
+    LookupChoiceField,
+    LookupSelect,
+    PlainNumberInput,
+    PlainSelect,
+    PlainTextInput,
+)
 from agreements.forms import AgreementFilterForm
 from delegations.forms import DelegationFilterForm
 from partners.models import Partner
@@ -181,3 +191,93 @@ def test_lookups_answer_a_nul_and_refuse_post_and_anonymous_visitors(client, off
     for name in ("accounts:lookup", "partners:lookup"):
         response = client.get(reverse(name), {"term": "so"})
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+class DjangoWidgets(forms.Form):
+    """Each field as Django writes it, next to the same field with the plain widget."""
+
+    CHOICES = [
+        ("", "Tất cả <trạng thái>"),
+        ("draft", gettext_lazy("Draft")),
+        ("a&b", 'Đã "ký" & có hiệu lực'),
+        ("safe", mark_safe("<b>đậm</b>")),
+        ("draft", "Draft, twice"),
+    ]
+    q = forms.CharField(required=False)
+    year = forms.IntegerField(required=False, min_value=1990, max_value=2100)
+    state = forms.ChoiceField(choices=CHOICES, required=False)
+    kind = forms.ChoiceField(choices=CHOICES[1:])
+    organiser = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"), required=False, empty_label="Tất cả"
+    )
+
+
+class PlainWidgets(DjangoWidgets):
+    q = forms.CharField(required=False, widget=PlainTextInput(attrs={"placeholder": "Tìm"}))
+    year = forms.IntegerField(
+        required=False, min_value=1990, max_value=2100, widget=PlainNumberInput
+    )
+    state = forms.ChoiceField(choices=DjangoWidgets.CHOICES, required=False, widget=PlainSelect)
+    kind = forms.ChoiceField(choices=DjangoWidgets.CHOICES[1:], widget=PlainSelect)
+    organiser = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label="Tất cả",
+        widget=PlainSelect,
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"q": 'a "b" <c> & đ', "year": "2024", "state": "draft", "kind": "a&b"},
+        {"q": "", "year": "", "state": "", "kind": ""},
+        {"year": "nope", "state": "unknown", "kind": "safe"},
+        {"year": "0", "state": "a&b"},
+    ],
+)
+def test_plain_widgets_write_the_same_html_as_djangos(data):
+    AgencyFactory(name='Sở "Tài chính" <&>')
+    chosen = AgencyFactory(name="Sở Y tế")
+    if data:
+        data = {**data, "organiser": str(chosen.pk)}
+    plain, django_form = PlainWidgets(data), DjangoWidgets(data)
+    django_form.fields["q"].widget.attrs["placeholder"] = "Tìm"
+    plain.is_valid(), django_form.is_valid()
+    for name in DjangoWidgets.base_fields:
+        assert str(plain[name]) == str(django_form[name]), name
+    if data and data.get("state") == "draft":
+        # The first option of the value only, as Django does.
+        assert str(plain["state"]).count(" selected>") == 1
+        assert '<option value="draft" selected>' in str(plain["state"])
+
+
+def test_plain_select_leaves_groups_and_localized_labels_to_django():
+    class Grouped(forms.Form):
+        grouped = forms.ChoiceField(
+            choices=[("Nhóm <1>", [("a", "A"), ("b", "B")]), ("c", "C")], widget=PlainSelect
+        )
+        numbers = forms.TypedChoiceField(
+            choices=[(1, 2024), (2, date(2025, 6, 30))], coerce=int, widget=PlainSelect
+        )
+
+    class Django(forms.Form):
+        grouped = forms.ChoiceField(choices=Grouped.base_fields["grouped"].choices)
+        numbers = forms.TypedChoiceField(choices=Grouped.base_fields["numbers"].choices, coerce=int)
+
+    with translation.override("vi"):
+        data = {"grouped": "b", "numbers": "2"}
+        for name in ("grouped", "numbers"):
+            assert str(Grouped(data)[name]) == str(Django(data)[name])
+        assert "30/06/2025" in str(Grouped(data)["numbers"])
+        assert '<optgroup label="Nhóm &lt;1&gt;">' in str(Grouped(data)["grouped"])
+
+
+def test_the_list_filter_forms_use_the_plain_widgets():
+    from delegations.conference_forms import ConferenceFilterForm
+
+    for form_class in (AgreementFilterForm, DelegationFilterForm, ConferenceFilterForm):
+        widgets = {type(field.widget) for field in form_class().fields.values()}
+        assert widgets <= {PlainTextInput, PlainNumberInput, PlainSelect, LookupSelect}, form_class
