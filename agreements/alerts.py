@@ -180,8 +180,13 @@ def outputs_in_scope(user) -> OutputQuerySet:
     if sees_all_alerts(user):
         return Output.objects.all()
     if perms.is_reporter(user) and user.agency_id:
+        # The two sets apart, joined by UNION: each is read through an index (the agency's
+        # outputs; the outputs of its agreements), where an OR across the two tables made
+        # PostgreSQL scan every output (130 ms instead of 17 at national scale).
+        mine = Output.objects.filter(responsible_agency_id=user.agency_id).order_by()
+        of_led = Output.objects.filter(agreement__lead_agency_id=user.agency_id).order_by()
         return Output.objects.filter(
-            Q(agreement__lead_agency_id=user.agency_id) | Q(responsible_agency_id=user.agency_id),
+            pk__in=mine.values("pk").union(of_led.values("pk")),
             agreement__in=Agreement.objects.visible_to(user),
         )
     return Output.objects.none()
