@@ -10,12 +10,14 @@ Any write to a register that a list pages through (agreements and their reviews,
 delegations, conferences: a save, a delete, a change of linked records, sent as signals)
 starts a new generation of counts at once, so a user sees a record they just added counted.
 Bulk imports, which send no signal, call :func:`list_counts_forget` themselves; anything else
-written behind the ORM's back shows in the counts within the minute.
+written behind the ORM's back shows in the counts within the minute. Figures shared by many
+users' pages are kept the same way (:func:`kept_count_each`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -25,6 +27,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from .counting import Counted, count_each
 from .writes import forget_on_writes
 
 COUNT_SECONDS = 60
@@ -56,14 +59,36 @@ class KeptCountPaginator(Paginator):
             sql, params = queryset.query.get_compiler(queryset.db).as_sql()
         except EmptyResultSet:  # .none(): nothing to count
             return 0
-        generation = cache.get_or_set(_GENERATION_KEY, lambda: uuid4().hex, None)
-        digest = hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
-        key = f"list-counts:{generation}:{digest}"
-        count = cache.get(key)
-        if count is None:
-            count = queryset.count()
-            cache.set(key, count, COUNT_SECONDS)
-        return count
+        return _kept((queryset.db, sql, params), queryset.count)
+
+
+def _kept(what, count: Callable[[], object]):
+    """``count()``, or what it gave for the same ``what`` in this generation and minute."""
+    generation = cache.get_or_set(_GENERATION_KEY, lambda: uuid4().hex, None)
+    digest = hashlib.sha256(repr(what).encode()).hexdigest()
+    key = f"list-counts:{generation}:{digest}"
+    counted = cache.get(key)
+    if counted is None:
+        counted = count()
+        cache.set(key, counted, COUNT_SECONDS)
+    return counted
+
+
+def kept_count_each(counts: Mapping[str, Counted]) -> dict[str, int]:
+    """:func:`accounts.counting.count_each`, kept like the lists' counts: for figures that
+    many users share (e.g. the public agreements on every reporter's home page)."""
+    what = []
+    for name, entry in counts.items():
+        queryset, condition = entry if isinstance(entry, tuple) else (entry, None)
+        if condition is not None:
+            queryset = queryset.filter(condition)
+        try:
+            what.append((name, queryset.db, *queryset.query.get_compiler(queryset.db).as_sql()))
+        except EmptyResultSet:
+            what.append((name, None))
+    if all(len(entry) == 2 for entry in what):  # nothing to count
+        return dict.fromkeys(counts, 0)
+    return _kept(tuple(what), lambda: count_each(counts))
 
 
 def forget_counts_on_writes(*models) -> None:

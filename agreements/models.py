@@ -90,6 +90,15 @@ class AgreementQuerySet(models.QuerySet):
             Q(is_public=True) | Q(lead_agency_id=user.agency_id) | Q(pk__in=coordinated)
         )
 
+    def visible_parts(self, user) -> tuple[AgreementQuerySet, AgreementQuerySet]:
+        """``visible_to(user)`` as two disjoint parts: the public agreements when the user
+        sees them as every agency's reporter does (the same rows for all of them, so their
+        figures can be shared), and the rest of what the user sees."""
+        visible = self.visible_to(user)
+        if visible is self or visible.query.is_empty():  # sees everything, or nothing
+            return self.none(), visible
+        return self.filter(is_public=True), visible.filter(is_public=False)
+
     def in_force(self) -> AgreementQuerySet:
         return self.filter(state=Agreement.State.IN_FORCE)
 

@@ -7,7 +7,10 @@ Every count is sent in one query (``accounts.counting.count_each``); with the ta
 latest period and the issued PDFs the dashboard costs six queries whatever the size of the
 data. Those who see every agency (officials, leaders, administrators) see the same figures:
 they are kept for ``CACHE_SECONDS`` (the page says as of when), keyed by day and by what the
-role's page shows, so that only one request a minute pays for the counting.
+role's page shows, so that only one request a minute pays for the counting. A reporter's
+figures are counted live, except the public agreements' part of the coverage, which is the
+same for every reporter: it is kept like the lists' counts (``accounts.paging``, forgotten
+on any write to agreements or reviews), 60,000 public agreements at national scale.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.utils import timezone
 
 from accounts import permissions as perms
 from accounts.counting import Counted, count_each
+from accounts.paging import kept_count_each
 
 from .models import IssuedReport, ReportingPeriod
 
@@ -41,12 +45,20 @@ class HomeFigures:
 
 
 def _coverage_querysets(user, today: date):
+    """The agreements in force that the user sees, and those reviewed in the current period:
+    the part of them that every reporter sees (the public agreements: ``shared``, counted
+    once for all of them, ``kept_count_each``) and the user's own (``own``, counted with the
+    page's other figures)."""
     from agreements.models import Agreement
     from reports.periods import current_period
 
     period = current_period(today)
-    in_force = Agreement.objects.visible_to(user).in_force()
-    return period, {"in_force": in_force, "reviewed": in_force.reviewed_in(period)}
+    shared, own = Agreement.objects.in_force().visible_parts(user)
+    return (
+        period,
+        {"in_force": shared, "reviewed": shared.reviewed_in(period)},
+        {"in_force": own, "reviewed": own.reviewed_in(period)},
+    )
 
 
 def _partner_querysets() -> dict[str, Counted]:
@@ -91,7 +103,7 @@ def _compute(user, today: date, *, dashboard: bool, partners: bool) -> HomeFigur
 
     from .services import completeness_from_counts, completeness_querysets
 
-    period, querysets = _coverage_querysets(user, today)
+    period, shared, querysets = _coverage_querysets(user, today)
     alerts = alert_querysets(user, today)
     querysets.update({f"alert:{kind}": queryset for kind, queryset in alerts.items()})
     if partners:
@@ -103,10 +115,13 @@ def _compute(user, today: date, *, dashboard: bool, partners: bool) -> HomeFigur
         if reporting_period is not None:
             querysets.update(completeness_querysets(reporting_period))
     counts = count_each(querysets)
+    shared = kept_count_each(shared)
 
     figures = HomeFigures(
         coverage=ReviewCoverage(
-            period=period, in_force=counts["in_force"], reviewed=counts["reviewed"]
+            period=period,
+            in_force=shared["in_force"] + counts["in_force"],
+            reviewed=shared["reviewed"] + counts["reviewed"],
         ),
         alert_counts={kind: counts[f"alert:{kind}"] for kind in alerts},
     )

@@ -99,3 +99,29 @@ def test_a_count_kept_before_a_commit_is_forgotten_by_it(
 
 def test_a_plain_list_is_counted_as_django_does():
     assert KeptCountPaginator([1, 2, 3], 2).count == 3
+
+
+def test_shared_figures_are_counted_once_a_generation(django_assert_num_queries):
+    from django.db.models import Q
+
+    from accounts.paging import kept_count_each
+
+    AgreementFactory()
+    AgreementFactory(is_public=False)
+    counted = {
+        "all": Agreement.objects.all(),
+        "public": (Agreement.objects.all(), Q(is_public=True)),
+        "none": Agreement.objects.none(),
+    }
+    with django_assert_num_queries(1):
+        assert kept_count_each(counted) == {"all": 2, "public": 1, "none": 0}
+    with django_assert_num_queries(0):
+        assert kept_count_each(counted) == {"all": 2, "public": 1, "none": 0}
+    # Other figures, or the same querysets under other conditions, are counted apart.
+    with django_assert_num_queries(1):
+        assert kept_count_each({"all": (Agreement.objects.all(), Q(is_public=False))}) == {"all": 1}
+    AgreementFactory()  # a write: a new generation
+    with django_assert_num_queries(1):
+        assert kept_count_each(counted) == {"all": 3, "public": 2, "none": 0}
+    with django_assert_num_queries(0):
+        assert kept_count_each({"none": Agreement.objects.none()}) == {"none": 0}

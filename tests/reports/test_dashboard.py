@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.paging import list_counts_forget
 from agreements.alerts import alerts_for, count_by_kind
 from agreements.services import review_coverage
 from delegations.services import delegation_totals
@@ -122,6 +123,48 @@ def test_a_reporter_home_is_counted_live(client, reporter, agency):
     response = client.get(reverse("home"))
     assert response.context["in_force_count"] == 2
     assert 'data-testid="figures-as-of"' not in response.content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_reporters_coverage_adds_the_shared_public_part_to_their_own(
+    client, reporter, other_reporter, agency, other_agency
+):
+    """Public agreements (anyone's) are counted once for every reporter; their agency's
+    others (led or coordinated) and nobody else's internal ones are counted per reporter."""
+    from agreements.models import Agreement
+
+    today = NOW.date()
+    public = [AgreementFactory(lead_agency=other_agency) for _ in range(3)]
+    review(public[0], 2026, "annual")
+    own = AgreementFactory(lead_agency=agency, is_public=False)
+    review(own, 2026, "annual")
+    coordinated = AgreementFactory(lead_agency=other_agency, is_public=False)
+    coordinated.coordinating_agencies.add(agency)
+    AgreementFactory(lead_agency=other_agency, is_public=False)  # the other agency's only
+    AgreementFactory(lead_agency=agency, state="expired")  # not in force
+
+    for user, in_force, reviewed in ((reporter, 5, 2), (other_reporter, 5, 1)):
+        figures = home_figures(user, today)
+        assert figures.coverage == review_coverage(
+            queryset=Agreement.objects.visible_to(user), today=today
+        )
+        assert (figures.coverage.in_force, figures.coverage.reviewed) == (in_force, reviewed)
+        assert not figures.cached
+
+    # The public part is kept: a change behind the ORM's back (no signal) is not counted
+    # again until the counts are forgotten; the reporter's own part is counted every time.
+    Agreement.objects.filter(pk=public[1].pk).update(state="expired")
+    Agreement.objects.filter(pk=own.pk).update(state="expired")
+    assert home_figures(other_reporter, today).coverage.in_force == 5
+    assert home_figures(reporter, today).coverage.in_force == 4
+    list_counts_forget()
+    assert home_figures(other_reporter, today).coverage.in_force == 4
+    assert home_figures(reporter, today).coverage.in_force == 3
+    # A write is seen at once, in either part.
+    AgreementFactory(lead_agency=other_agency)
+    AgreementFactory(lead_agency=agency, is_public=False)
+    assert home_figures(reporter, today).coverage.in_force == 5
+    assert home_figures(other_reporter, today).coverage.in_force == 5
 
 
 @time_machine.travel(NOW, tick=False)
