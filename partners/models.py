@@ -91,7 +91,12 @@ class Partner(models.Model):
                 condition=~models.Q(parent=models.F("id")), name="partner_not_own_parent"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "country"], name="partner_kind_country_idx")]
+        indexes = [
+            models.Index(fields=["kind", "country"], name="partner_kind_country_idx"),
+            # The officials' home page lists the newest partners: read from the index, not by
+            # sorting every partner (15,000 at national scale: 16 ms).
+            models.Index(fields=["-created_at"], name="partner_newest_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name_vi
