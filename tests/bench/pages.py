@@ -63,6 +63,8 @@ PAGES = [
     Page("completeness", ("official", "leader", "admin"), _one("reports:period_detail", "period")),
     Page("agency report form", ("reporter",), _one("reports:report_edit", "report")),
     Page("leader dashboard", ("leader",), _one("home")),
+    # The other roles' home pages (not in the issue's list): every user lands there.
+    Page("home page", ("official", "reporter", "admin"), _one("home")),
 ]
 
 
