@@ -5,7 +5,7 @@ from celery import shared_task
 from django.core.management import call_command
 from django.utils import timezone
 
-from . import digest
+from . import dbstats, digest
 from .models import User
 
 
@@ -13,6 +13,12 @@ from .models import User
 def purge_expired_sessions() -> None:
     """Delete expired sessions (database-backed sessions otherwise grow forever)."""
     call_command("clearsessions")
+
+
+@shared_task(name="accounts.tasks.refresh_statistics")
+def refresh_statistics() -> bool:
+    """Nightly: SQLite's query planner statistics (PostgreSQL's autovacuum keeps its own)."""
+    return dbstats.refresh_statistics()
 
 
 @shared_task(name="accounts.tasks.send_daily_digests")

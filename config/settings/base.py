@@ -329,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    "refresh-statistics": {
+        "task": "accounts.tasks.refresh_statistics",
+        "schedule": crontab(hour=2, minute=45),
+    },
     "expire-agreements": {
         "task": "agreements.tasks.expire_agreements",
         "schedule": crontab(hour=0, minute=10),
