@@ -185,9 +185,8 @@ def outputs_in_scope(user) -> OutputQuerySet:
         # PostgreSQL scan every output (130 ms instead of 17 at national scale).
         mine = Output.objects.filter(responsible_agency_id=user.agency_id).order_by()
         of_led = Output.objects.filter(agreement__lead_agency_id=user.agency_id).order_by()
-        return Output.objects.filter(
-            pk__in=mine.values("pk").union(of_led.values("pk")),
-            agreement__in=Agreement.objects.visible_to(user),
+        return Output.objects.visible_to(user).filter(
+            pk__in=mine.values("pk").union(of_led.values("pk"))
         )
     return Output.objects.none()
 

@@ -69,26 +69,43 @@ class EvaluationCriterion(models.Model):
         return self.name
 
 
+def agreement_visibility(user, prefix: str = "") -> Q | bool:
+    """Which agreements the user may see: ``True`` for all (officials, leaders and
+    administrators), ``False`` for none (no agency), else the condition an agreement meets
+    (public, or led or coordinated by the user's agency), on the agreement reached through
+    ``prefix`` (e.g. ``"agreement__"`` from an output)."""
+    from accounts import permissions as perms
+
+    if perms.is_official(user) or perms.is_leader(user) or perms.is_administrator(user):
+        return True
+    if not user.is_authenticated or not user.agency_id:
+        return False
+    # "id IN (the agreements the agency coordinates)" rather than a correlated EXISTS:
+    # PostgreSQL hashes the few ids once, and costs the plan for what it is (an EXISTS in an
+    # OR is costed per row: a whole-registry COUNT then looked expensive enough to be
+    # JIT-compiled, +0.4 s at national scale).
+    coordinated = Agreement.coordinating_agencies.through.objects.filter(
+        agency_id=user.agency_id
+    ).values("agreement_id")
+    return (
+        Q(**{f"{prefix}is_public": True})
+        | Q(**{f"{prefix}lead_agency_id": user.agency_id})
+        | Q(**{f"{prefix}pk__in": coordinated})
+    )
+
+
+def _visible(queryset, user, prefix: str = ""):
+    condition = agreement_visibility(user, prefix)
+    if condition is True:
+        return queryset
+    return queryset.filter(condition) if condition else queryset.none()
+
+
 class AgreementQuerySet(models.QuerySet):
     def visible_to(self, user) -> AgreementQuerySet:
         """Officials, leaders and administrators see everything; an agency reporter sees the
         agreements their agency leads or coordinates, and the public ones."""
-        from accounts import permissions as perms
-
-        if perms.is_official(user) or perms.is_leader(user) or perms.is_administrator(user):
-            return self
-        if not user.is_authenticated or not user.agency_id:
-            return self.none()
-        # "id IN (the agreements the agency coordinates)" rather than a correlated EXISTS:
-        # PostgreSQL hashes the few ids once, and costs the plan for what it is (an EXISTS
-        # in an OR is costed per row: a whole-registry COUNT then looked expensive enough
-        # to be JIT-compiled, +0.4 s at national scale).
-        coordinated = Agreement.coordinating_agencies.through.objects.filter(
-            agency_id=user.agency_id
-        ).values("agreement_id")
-        return self.filter(
-            Q(is_public=True) | Q(lead_agency_id=user.agency_id) | Q(pk__in=coordinated)
-        )
+        return _visible(self, user)
 
     def visible_parts(self, user) -> tuple[AgreementQuerySet, AgreementQuerySet]:
         """``visible_to(user)`` as two disjoint parts: the public agreements when the user
@@ -397,6 +414,12 @@ class LegalNotice(models.Model):
 
 
 class OutputQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OutputQuerySet:
+        """The outputs of the agreements the user may see, tested on each output's own
+        agreement: a reporter's few outputs are not matched against the list of every
+        agreement they may see (130,000 at national scale, 300 ms on SQLite)."""
+        return _visible(self, user, "agreement__")
+
     def past_due(self, today: date) -> OutputQuerySet:
         return self.filter(due_on__lt=today).exclude(
             status__in=[Output.Status.ACHIEVED, Output.Status.CANCELLED]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from accounts import permissions as perms
 from accounts.models import Agency, Role, User
-from agreements.models import Agreement, Output
+from agreements.models import Output
 from partners.models import Partner
 from reports.dashboard import dashboard_context, home_figures
 
@@ -86,11 +86,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["twinned_count"] = partners["twinned"]
     else:
         template = "home/reporter.html"
-        visible = Agreement.objects.visible_to(user)
         # Only on agreements the reporter may open: an output assigned to the agency on
         # another agency's internal agreement would show that agreement's title.
         context["my_outputs"] = (
-            Output.objects.filter(responsible_agency_id=user.agency_id, agreement__in=visible)
+            Output.objects.visible_to(user)
+            .filter(responsible_agency_id=user.agency_id)
             .exclude(status__in=[Output.Status.ACHIEVED, Output.Status.CANCELLED])
             .select_related("agreement")
             .order_by("due_on")[:10]

@@ -34,6 +34,18 @@ def _session_media_root(tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the portal's language (Vietnamese): a request through the test
+    client leaves the language it chose active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it), so a test after an English page would start in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Each test starts with an empty cache, as it starts with an empty database: the home
     page keeps its figures for a minute (reports.dashboard), which would leak between tests."""
