@@ -41,29 +41,34 @@ def count_each(counts: Mapping[str, Counted]) -> dict[str, int]:
     """``{name: how many rows}`` in one query: a queryset's rows, or for a pair
     ``(queryset, condition)`` its rows that match the condition (the pairs of one queryset
     are counted in one pass over it). No query if every queryset is empty by construction."""
-    groups: dict[tuple[str, tuple], tuple[QuerySet, dict[str, Q | None]]] = {}
+    # The pairs of one queryset object are counted in one pass over it. (Grouped by the
+    # object, not by its SQL: compiling every queryset once more only to compare them cost
+    # a reporter's home page 7 ms.)
+    groups: dict[int, tuple[QuerySet, dict[str, Q | None]]] = {}
     result: dict[str, int] = {}
     for name, entry in counts.items():
         queryset, condition = entry if isinstance(entry, tuple) else (entry, None)
-        queryset = queryset.order_by()
-        key = _compile(queryset.values("pk"))
-        if key is None:
-            result[name] = 0
-            continue
-        groups.setdefault(key, (queryset, {}))[1][name] = condition
-    if groups:
-        quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-        tables, columns, params, names = [], [], [], []
-        for index, (queryset, conditions) in enumerate(groups.values()):
-            aliases = {name: f"n{number}" for number, name in enumerate(conditions)}
-            sql, table_params = _compile(
-                queryset.values(**{aliases[name]: _count(c) for name, c in conditions.items()})
+        groups.setdefault(id(queryset), (queryset, {}))[1][name] = condition
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    tables, columns, params, names = [], [], [], []
+    for queryset, conditions in groups.values():
+        aliases = {name: f"n{number}" for number, name in enumerate(conditions)}
+        compiled = _compile(
+            queryset.order_by().values(
+                **{aliases[name]: _count(c) for name, c in conditions.items()}
             )
-            tables.append(f"({sql}) AS {quote(f'c{index}')}")
-            params.extend(table_params)
-            for name, alias in aliases.items():
-                columns.append(f"{quote(f'c{index}')}.{quote(alias)}")
-                names.append(name)
+        )
+        if compiled is None:  # nothing to count
+            result.update(dict.fromkeys(conditions, 0))
+            continue
+        sql, table_params = compiled
+        table = quote(f"c{len(tables)}")
+        tables.append(f"({sql}) AS {table}")
+        params.extend(table_params)
+        for name, alias in aliases.items():
+            columns.append(f"{table}.{quote(alias)}")
+            names.append(name)
+    if tables:
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(f"SELECT {', '.join(columns)} FROM {', '.join(tables)}", params)
             result.update(zip(names, cursor.fetchone(), strict=True))
