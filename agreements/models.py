@@ -69,11 +69,12 @@ class EvaluationCriterion(models.Model):
         return self.name
 
 
-def agreement_visibility(user, prefix: str = "") -> Q | bool:
+def agreement_visibility(user, prefix: str = "", *, public: bool = True) -> Q | bool:
     """Which agreements the user may see: ``True`` for all (officials, leaders and
     administrators), ``False`` for none (no agency), else the condition an agreement meets
-    (public, or led or coordinated by the user's agency), on the agreement reached through
-    ``prefix`` (e.g. ``"agreement__"`` from an output)."""
+    (public, or led or coordinated by the user's agency; without ``public``, the latter
+    two only), on the agreement reached through ``prefix`` (e.g. ``"agreement__"`` from an
+    output)."""
     from accounts import permissions as perms
 
     if perms.is_official(user) or perms.is_leader(user) or perms.is_administrator(user):
@@ -87,11 +88,16 @@ def agreement_visibility(user, prefix: str = "") -> Q | bool:
     coordinated = Agreement.coordinating_agencies.through.objects.filter(
         agency_id=user.agency_id
     ).values("agreement_id")
-    return (
-        Q(**{f"{prefix}is_public": True})
-        | Q(**{f"{prefix}lead_agency_id": user.agency_id})
-        | Q(**{f"{prefix}pk__in": coordinated})
-    )
+    if public:
+        return (
+            Q(**{f"{prefix}is_public": True})
+            | Q(**{f"{prefix}lead_agency_id": user.agency_id})
+            | Q(**{f"{prefix}pk__in": coordinated})
+        )
+    # The agency's own, as one list of ids (led, or coordinated): PostgreSQL then expects
+    # the few agreements they are, where for an OR with a subquery it guessed thousands.
+    led = Agreement.objects.filter(lead_agency_id=user.agency_id).order_by().values("pk")
+    return Q(**{f"{prefix}pk__in": led.union(coordinated)})
 
 
 def _visible(queryset, user, prefix: str = ""):
@@ -111,10 +117,12 @@ class AgreementQuerySet(models.QuerySet):
         """``visible_to(user)`` as two disjoint parts: the public agreements when the user
         sees them as every agency's reporter does (the same rows for all of them, so their
         figures can be shared), and the rest of what the user sees."""
-        visible = self.visible_to(user)
-        if visible is self or visible.query.is_empty():  # sees everything, or nothing
-            return self.none(), visible
-        return self.filter(is_public=True), visible.filter(is_public=False)
+        condition = agreement_visibility(user, public=False)
+        if isinstance(condition, bool):  # sees everything, or nothing
+            return self.none(), _visible(self, user)
+        # The user's own part without "or public": the planner then expects the agency's
+        # few agreements, not thousands (and joins them to the reviews row by row).
+        return self.filter(is_public=True), self.filter(condition, is_public=False)
 
     def in_force(self) -> AgreementQuerySet:
         return self.filter(state=Agreement.State.IN_FORCE)
