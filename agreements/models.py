@@ -291,7 +291,8 @@ class Agreement(models.Model):
             # The agreements in force that a user may see, counted on every home page (of a
             # reporter: public, led or coordinated), and the dates that the review and stale
             # alerts test: read from this index alone (PostgreSQL), not from the table's heap.
-            # At national scale: in force 130 → 10 ms, reviews overdue 160 → 15 ms, stale …
+            # At national scale: in force 130 → 4 ms, reviews overdue 160 → 100 ms, stale
+            # agreements 94 → 20 ms.
             models.Index(
                 fields=["state", "is_public", "lead_agency", "id"],
                 include=["effective_on", "signed_on", "updated_at"],
