@@ -7,14 +7,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from accounts.errors import DomainError
-from accounts.paging import KeptCountPaginator
+from accounts.paging import COUNT_SECONDS, KeptCountPaginator
 from accounts.text import fold, search_query
 from partners.models import Partner
 
@@ -77,6 +77,12 @@ class AgreementListView(ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        # The filters, the rows and the pages as rendered, kept while the list is unchanged:
+        # the same for every user who sees the same agreements.
+        context["kept_page"] = context["paginator"].page_key(
+            context["page_obj"].number, translation.get_language(), context["query_string"]
+        )
+        context["kept_seconds"] = COUNT_SECONDS
         return context
 
 

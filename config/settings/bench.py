@@ -12,7 +12,7 @@ import os
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, TEMPLATES, env
+from .base import BASE_DIR, CACHES, TEMPLATES, env
 
 DEBUG = False
 SECRET_KEY = env.str(
@@ -24,3 +24,5 @@ ROOT_URLCONF = "tests.bench.urls"
 TEMPLATES = [
     {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "bench" / "templates"]}
 ]
+# Each run's keys apart from an earlier run's, on other data, in a shared Redis.
+CACHES["default"]["KEY_PREFIX"] = f"bench-{env.str('BENCH_RUN_ID', default='')}"

@@ -1,12 +1,14 @@
 """accounts.paging: the list pages' counts kept for a minute, and forgotten on every write."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from accounts.paging import KeptCountPaginator, list_counts_forget
 from agreements.models import Agreement
 from agreements.resources import agreements_bulk_create
-from tests.factories import AgencyFactory, AgreementFactory, PartnerFactory
+from tests.factories import AgencyFactory, AgreementFactory, PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ def shown(client, url="agreements:list") -> int:
     return client.get(reverse(url)).context["paginator"].count
 
 
-def test_the_second_look_at_a_list_reads_its_count_from_the_cache(
+def test_the_second_look_at_a_list_reads_its_count_and_page_from_the_cache(
     client, official, django_assert_num_queries
 ):
     for _ in range(3):
@@ -23,13 +25,76 @@ def test_the_second_look_at_a_list_reads_its_count_from_the_cache(
     client.force_login(official)
     url = reverse("agreements:list")
     client.get(url)  # the session's first request also writes it; the count is kept
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(2):  # the session and the user: the page is kept
         second = client.get(url)
     list_counts_forget()
     with django_assert_num_queries(7):  # … SELECT COUNT(*) FROM agreements_agreement …
         first = client.get(url)
     assert first.context["paginator"].count == second.context["paginator"].count == 3
     assert "3" in second.content.decode()
+
+
+def rows(response) -> str:
+    return response.content.decode()
+
+
+def test_a_kept_page_shows_every_write_at_once(client, official):
+    client.force_login(official)
+    url = reverse("agreements:list")
+    agreement = AgreementFactory(title_vi="Thỏa thuận hợp tác giáo dục")
+    assert "Thỏa thuận hợp tác giáo dục" in rows(client.get(url))
+    agreement.title_vi = "Thỏa thuận hợp tác du lịch"
+    agreement.save()
+    assert "Thỏa thuận hợp tác du lịch" in rows(client.get(url))
+    agreement.lead_agency.short_name = "Sở Du lịch"  # another register shown in the rows
+    agreement.lead_agency.save()
+    assert "Sở Du lịch" in rows(client.get(url))
+    partner = PartnerFactory(name_vi="Đại học Quốc gia Lào")
+    agreement.partners.add(partner)
+    assert "Đại học Quốc gia Lào" in rows(client.get(url))
+    partner.name_vi = "Đại học Chiêm Pa Sắc"
+    partner.save()
+    assert "Đại học Chiêm Pa Sắc" in rows(client.get(url))
+    agreement.delete()
+    assert "Thỏa thuận hợp tác du lịch" not in rows(client.get(url))
+
+
+def test_a_kept_page_is_only_shown_to_who_sees_the_same_agreements(client, official, reporter):
+    AgreementFactory(title_vi="Biên bản nội bộ của sở khác", is_public=False)
+    AgreementFactory(title_vi="Thỏa thuận của sở", lead_agency=reporter.agency, is_public=False)
+    url = reverse("agreements:list")
+    client.force_login(official)
+    assert "Biên bản nội bộ của sở khác" in rows(client.get(url))
+    client.force_login(reporter)
+    page = rows(client.get(url))
+    assert "Biên bản nội bộ của sở khác" not in page
+    assert "Thỏa thuận của sở" in page
+    other = UserFactory(role=reporter.role, agency=AgencyFactory())
+    client.force_login(other)
+    assert "Thỏa thuận của sở" not in rows(client.get(url))
+
+
+def test_each_page_filter_and_language_of_a_list_is_kept_apart(client, official):
+    agency = AgencyFactory()
+    oldest = date(2010, 1, 4)
+    AgreementFactory(title_vi="Thỏa thuận ký sớm nhất", signed_on=oldest, lead_agency=agency)
+    AgreementFactory.create_batch(50, lead_agency=agency, signed_on=date(2024, 5, 2))
+    AgreementFactory(title_vi="Thỏa thuận hết hiệu lực", state="expired", lead_agency=agency)
+    client.force_login(official)
+    url = reverse("agreements:list")
+    first = rows(client.get(url))
+    assert "Thỏa thuận hết hiệu lực" not in first  # the oldest two are on page 2
+    second = rows(client.get(url, {"page": 2}))
+    assert "Thỏa thuận ký sớm nhất" in second
+    assert "Thỏa thuận hết hiệu lực" not in rows(client.get(url))
+    filtered = rows(client.get(url, {"state": "expired"}))
+    assert "Thỏa thuận hết hiệu lực" in filtered
+    assert "Thỏa thuận ký sớm nhất" not in filtered
+    assert '<option value="expired" selected>' in filtered  # the filter as chosen
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "Signed on" in rows(client.get(url))
+    client.post(reverse("set_language"), {"language": "vi", "next": url})
+    assert "Ngày ký" in rows(client.get(url))
 
 
 def test_each_list_and_each_view_of_it_is_counted_apart(client, official, reporter):
@@ -74,8 +139,9 @@ def test_a_bulk_import_is_counted_at_once(client, official):
 
 def test_a_write_behind_the_orms_back_waits_for_the_forget(client, official):
     client.force_login(official)
+    agency = AgencyFactory()
     assert shown(client) == 0
-    Agreement.objects.bulk_create([AgreementFactory.build(lead_agency=AgencyFactory())])
+    Agreement.objects.bulk_create([AgreementFactory.build(lead_agency=agency)])
     assert shown(client) == 0  # no signal: the kept count, for at most COUNT_SECONDS
     list_counts_forget()
     assert shown(client) == 1

@@ -6,6 +6,10 @@ cookie, first against the portal's list, then against the bare ListView (tests/b
 Without wrk (e.g. a developer's machine that has not run ``make bench``), a small Python
 load generator with keep-alive connections in threads takes its place, and the table says so.
 
+The portal's list is served as production serves it to every official who opens it: its
+count and rendered rows kept in the shared cache (accounts.paging) until the next write. The
+pages section's "agreement list, after a write" rows time the first look after a write.
+
 Every response must be the page itself: before and after each run the page is fetched with
 the cookie and must answer 200 (not the login redirect), and wrk's count of non-2xx/3xx
 answers and socket errors is reported as errors.

@@ -17,6 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.paging import list_counts_forget
+
 from .data import ROLES, Subjects
 from .table import Check, Row, check_max
 
@@ -33,6 +35,8 @@ class Page:
     name: str
     roles: tuple[str, ...]
     urls: Callable[[Subjects], list[str]]
+    # Each request as the first after a write: the list's kept count and pages forgotten.
+    after_a_write: bool = False
 
 
 def _one(url_name: str, *args_from: str, query: str = "") -> Callable[[Subjects], list[str]]:
@@ -53,6 +57,9 @@ def _search(subjects: Subjects) -> list[str]:
 
 PAGES = [
     Page("agreement list", ROLES, _one("agreements:list")),
+    # The list kept (accounts.paging) serves the rows above from the cache; the first look
+    # after any write renders them, counts them and keeps them again.
+    Page("agreement list, after a write", ROLES, _one("agreements:list"), after_a_write=True),
     Page("agreement list, filtered", ROLES, _one("agreements:list", query="{s.filter_query}")),
     Page("search", ROLES, _search),
     Page("agreement detail", ROLES, _one("agreements:detail", "agreement")),
@@ -87,21 +94,28 @@ def _get(client: Client, url: str) -> int:
     return len(response.content)
 
 
-def count_queries(client: Client, url: str) -> int:
+def _nothing() -> None:
+    pass
+
+
+def count_queries(client: Client, url: str, before: Callable[[], None] = _nothing) -> int:
+    before()
     with CaptureQueriesContext(connection) as captured:
         _get(client, url)
     return len(captured.captured_queries)
 
 
 def time_requests(
-    client: Client, urls: list[str], requests: int
+    client: Client, urls: list[str], requests: int, before: Callable[[], None] = _nothing
 ) -> tuple[list[float], list[float]]:
     """Wall-clock and CPU milliseconds of each of ``requests`` requests, cycling through
-    ``urls``. The CPU time (this process: Django, and SQLite, which runs in it) is less
-    disturbed than the wall clock by other work on a shared machine."""
+    ``urls`` (``before`` runs ahead of each, untimed). The CPU time (this process: Django,
+    and SQLite, which runs in it) is less disturbed than the wall clock by other work on a
+    shared machine."""
     wall, cpu = [], []
     for i in range(requests):
         url = urls[i % len(urls)]
+        before()
         start, start_cpu = time.perf_counter(), time.process_time()
         _get(client, url)
         wall.append((time.perf_counter() - start) * 1000)
@@ -116,14 +130,20 @@ def client_for(user) -> Client:
 
 
 def measure(
-    client: Client, urls: list[str], requests: int, warm_up: int = WARM_UP
+    client: Client,
+    urls: list[str],
+    requests: int,
+    warm_up: int = WARM_UP,
+    before: Callable[[], None] = _nothing,
 ) -> dict[str, float | int]:
     """Warm-up requests (templates, translations, connection), the query count of each
-    URL, then ``requests`` timed requests cycling through ``urls``."""
+    URL, then ``requests`` timed requests cycling through ``urls``; ``before`` runs ahead of
+    each request."""
     for i in range(warm_up):
+        before()
         _get(client, urls[i % len(urls)])
-    queries = max(count_queries(client, url) for url in urls)
-    times, cpu = time_requests(client, urls, requests)
+    queries = max(count_queries(client, url, before) for url in urls)
+    times, cpu = time_requests(client, urls, requests, before)
     return {
         "requests": len(times),
         "queries": queries,
@@ -161,7 +181,8 @@ def page_rows(
         for role in page.roles:
             name = f"{page.name} · {role}"
             try:
-                values = measure(clients[role], page.urls(subjects), requests, warm_up)
+                before = list_counts_forget if page.after_a_write else _nothing
+                values = measure(clients[role], page.urls(subjects), requests, warm_up, before)
             except Exception as error:  # one broken page must not hide the others
                 log(f"pages: {name}: {error}")
                 empty = dict.fromkeys(("requests", "queries", "p50 ms", "p95 ms", "cpu p50 ms"))

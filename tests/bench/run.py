@@ -17,6 +17,9 @@ bench_<scale> on 127.0.0.1:5432, created if missing — then measures:
 - import: 10,000 agreements from an .xlsx file, the portal's import next to a default
           django-import-export ModelResource, rows/s and the ratio.
 
+The portal runs with the local Redis as its cache when one answers (production's web
+processes share theirs: the lists' kept counts and pages), else with each process's memory.
+
 It prints a table with the goals (PASS/FAIL) and writes it as JSON to
 var/bench-<scale>-<db>.json. Timings depend on what else the machine is doing: the load
 average before and after the run is part of the JSON. The queries of each page are compared
@@ -32,9 +35,11 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -64,6 +69,19 @@ def ensure_postgres_database(name: str) -> None:
         exists = found.fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def shared_cache() -> str:
+    """The cache the portal is benchmarked with: ``CACHE_URL`` if set, else the local Redis
+    when one answers, as in production, where the web processes share their cache (the kept
+    counts and pages); else each process's own memory, as ``make run`` has it."""
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"]
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return "locmemcache://"
+    return "redis://127.0.0.1:6379/3"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -106,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         ensure_postgres_database(f"bench_{args.scale}")
     os.environ["DATABASE_URL"] = database_url(args.scale, args.db)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.bench"
+    os.environ["CACHE_URL"] = shared_cache()
+    # This run's keys apart from an earlier run's (on other data) in a shared cache; the
+    # load section's gunicorn inherits both.
+    os.environ["BENCH_RUN_ID"] = uuid.uuid4().hex[:12]
 
     import django
 
@@ -161,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "data": {k: data.get(k) for k in ("source", "scale", "seed")},
         "counts": counts,
         "commit": git_commit(),
+        "cache": os.environ["CACHE_URL"].split(":")[0],
         "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
         "seconds": round(time.time() - started, 1),
         "machine": {
@@ -176,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Benchmark: scale {args.scale} ({data['source']}), {connection.vendor}, commit "
         f"{meta['commit']}; {counts['agreements']:,} agreements, {counts['partners']:,} partners,"
         f" {counts['agencies']:,} agencies, {counts['users']:,} users, {counts['reviews']:,} "
-        f"reviews, {counts['delegations']:,} delegations\n"
+        f"reviews, {counts['delegations']:,} delegations; cache: {meta['cache']}\n"
         f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} on "
         f"{os.cpu_count()} CPUs (timings are noisy on a shared machine)"
     )

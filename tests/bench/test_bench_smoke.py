@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -40,6 +41,8 @@ def expected_names() -> list[tuple[str, str]]:
 
 def test_every_row_of_the_table_is_produced_with_numbers(tiny_data, settings, tmp_path):
     settings.ROOT_URLCONF = "tests.bench.urls"  # the bare ListView the load part compares with
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(__file__).parent / "templates"]}]
     options = suite.Options(
         scale="tiny",
         requests=3,

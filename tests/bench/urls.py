@@ -16,6 +16,10 @@ class BareAgreementListView(ListView):
     ordering = ("-signed_on", "-id")
     template_name = "bench/bare_agreement_list.html"
 
+    def get_template_names(self):
+        # Only the plain template: never ListView's fallback, the portal's own list.
+        return [self.template_name]
+
 
 urlpatterns = [
     path("bench/bare-agreements/", BareAgreementListView.as_view(), name="bench_bare_list"),
