@@ -41,8 +41,8 @@ def expected_names() -> list[tuple[str, str]]:
 
 def test_every_row_of_the_table_is_produced_with_numbers(tiny_data, settings, tmp_path):
     settings.ROOT_URLCONF = "tests.bench.urls"  # the bare ListView the load part compares with
-    engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], Path(__file__).parent / "templates"]}]
+    engine, plain = settings.TEMPLATES[0], Path(__file__).parent / "templates"
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], plain]}]
     options = suite.Options(
         scale="tiny",
         requests=3,
