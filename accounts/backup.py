@@ -47,6 +47,8 @@ from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 
+from .paging import list_counts_forget
+
 FORMAT = "ngoaivu-portal-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -599,6 +601,8 @@ def backup_restore(
             "The database was restored, but the row counts of these tables differ from the "
             f"manifest: {', '.join(differ)}."
         )
+    # Every record changed behind the ORM's back: the lists count and render afresh.
+    list_counts_forget()
     return RestoreResult(
         tables=len(expected),
         rows=sum(expected.values()),

@@ -31,6 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Agency, DigestLog, User
+from accounts.paging import KeptCountPaginator
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -274,9 +275,13 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(media_root, tmp_path)
     assert sum(1 for t in tables_before if wiped.get(t) != tables_before[t]) > 50
     assert not media_root.exists()
 
+    assert KeptCountPaginator(Agreement.objects.all(), 50).count == 0  # kept, as a list's
+
     out = io.StringIO()
     call_command("restore", archive, interactive=False, stdout=out)
     assert "Restored" in out.getvalue()
+    # The lists count (and render) afresh: the restore wrote behind the ORM's back.
+    assert KeptCountPaginator(Agreement.objects.all(), 50).count == Agreement.objects.count() > 0
 
     tables_after = table_checksums()
     assert tables_after.keys() == tables_before.keys()
