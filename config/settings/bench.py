@@ -24,5 +24,6 @@ ROOT_URLCONF = "tests.bench.urls"
 TEMPLATES = [
     {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "bench" / "templates"]}
 ]
-# Each run's keys apart from an earlier run's, on other data, in a shared Redis.
-CACHES["default"]["KEY_PREFIX"] = f"bench-{env.str('BENCH_RUN_ID', default='')}"
+# Each run's keys apart from an earlier run's, on other data, in a shared Redis (set by
+# tests/bench/run.py: not a deployment setting, so not read through env).
+CACHES["default"]["KEY_PREFIX"] = f"bench-{os.environ.get('BENCH_RUN_ID', '')}"
