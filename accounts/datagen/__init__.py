@@ -126,8 +126,6 @@ def generate(
     log: Callable[[str], None] | None = None,
 ) -> dict:
     """Build the data set; return a summary: rows per model, logins, time and peak memory."""
-    from . import agreements, delegations, partners, people, reporting
-
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
     if looks_like_production() and not allow_production:
@@ -137,12 +135,42 @@ def generate(
         )
     log = log or (lambda message: None)
     started = time.monotonic()
-    steps: dict[str, float] = {}
     today = today or timezone.localdate()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # A bigger page cache keeps the indexes of the large tables in memory.
             cursor.execute("PRAGMA cache_size = -262144")
+    with _rollback_journal():
+        return _generate(scale, seed, flush=flush, today=today, log=log, started=started)
+
+
+@contextlib.contextmanager
+def _rollback_journal():
+    """SQLite's rollback journal for the one long transaction that writes the whole set.
+
+    In WAL mode every page it writes goes to the write-ahead log until the commit, and every
+    page read past the cache is looked up there: with gigabytes in the log (a national set)
+    each lookup searches hundreds of its index's segments, and the writing slowed down as
+    the log grew (over 45 minutes, unfinished). A rollback journal writes the pages in place.
+    The database's journal mode is restored afterwards."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield  # PostgreSQL; or within a transaction (tests), where the mode cannot change
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode = DELETE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA journal_mode = {before}")
+
+
+def _generate(scale, seed, *, flush, today, log, started) -> dict:
+    from . import agreements, delegations, partners, people, reporting
+
+    steps: dict[str, float] = {}
     # As loaddata does: no per-row foreign key checks while loading, then one check of every
     # table before the commit (SQLite: PRAGMA foreign_keys; PostgreSQL: see
     # drop_foreign_keys).
