@@ -325,3 +325,27 @@ def test_foreign_keys_are_back_after_generation():
     before = foreign_keys()
     generate("tiny", seed=7, today=TODAY)
     assert foreign_keys() == before
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 search tables")
+def test_the_search_index_is_built_and_its_triggers_are_back_after_generation():
+    """The loader drops the triggers that keep the FTS5 tables in step while it writes,
+    then puts them back and builds the index from the rows."""
+    from tests.accounts.test_search import in_step
+
+    def triggers() -> list[tuple]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            return sorted(cursor.fetchall())
+
+    before = triggers()
+    assert len(before) >= 6  # insert, delete, update on agreements and partners
+    generate("tiny", seed=7, today=TODAY)
+    assert triggers() == before
+    in_step()  # FTS5's own check of the index against the rows
+    agreement = Agreement.objects.order_by("pk").first()
+    word = fold(agreement.title_vi).split()[-1]
+    assert agreement in Agreement.objects.search(word)
+    Agreement.objects.filter(pk=agreement.pk).update(search_text="tu khoa moi xyzzy")
+    in_step()  # the update trigger is back
+    assert list(Agreement.objects.search("xyzzy")) == [agreement]
